@@ -1,0 +1,56 @@
+#include "base/utf8.h"
+
+namespace newsclaim {
+
+int Utf8SequenceLength(unsigned char lead) {
+  if (lead < 0x80) return 1;
+  if ((lead & 0xE0) == 0xC0) return 2;
+  if ((lead & 0xF0) == 0xE0) return 3;
+  if ((lead & 0xF8) == 0xF0) return 4;
+  return 1;
+}
+
+namespace {
+
+// Advances over one code point starting at `i`, never past the end.
+size_t NextCodePoint(std::string_view text, size_t i) {
+  size_t next = i + Utf8SequenceLength(static_cast<unsigned char>(text[i]));
+  return next > text.size() ? text.size() : next;
+}
+
+}  // namespace
+
+int64_t CodePointCount(std::string_view text) {
+  int64_t count = 0;
+  for (size_t i = 0; i < text.size(); i = NextCodePoint(text, i)) ++count;
+  return count;
+}
+
+std::vector<int64_t> CodePointByteOffsets(std::string_view text) {
+  std::vector<int64_t> offsets;
+  offsets.reserve(text.size() + 1);
+  for (size_t i = 0; i < text.size(); i = NextCodePoint(text, i)) {
+    offsets.push_back(static_cast<int64_t>(i));
+  }
+  offsets.push_back(static_cast<int64_t>(text.size()));
+  return offsets;
+}
+
+int64_t ByteOffsetOfCodePoint(std::string_view text, int64_t cp_offset) {
+  size_t i = 0;
+  for (int64_t cp = 0; cp < cp_offset && i < text.size(); ++cp) {
+    i = NextCodePoint(text, i);
+  }
+  return static_cast<int64_t>(i);
+}
+
+int64_t CodePointOffsetOfByte(std::string_view text, int64_t byte_offset) {
+  int64_t cp = 0;
+  for (size_t i = 0; i < text.size() && static_cast<int64_t>(i) < byte_offset;
+       i = NextCodePoint(text, i)) {
+    ++cp;
+  }
+  return cp;
+}
+
+}  // namespace newsclaim

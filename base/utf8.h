@@ -1,0 +1,29 @@
+// base/utf8.h
+// Small UTF-8 helpers for code point offsets, which is how every span in
+// newsclaim's output is measured. Invalid bytes count as one code point each.
+#pragma once
+
+#include <cstdint>
+#include <string_view>
+#include <vector>
+
+namespace newsclaim {
+
+// Length in bytes of the UTF-8 sequence that starts with `lead`; 1 for a
+// stray continuation or invalid byte.
+int Utf8SequenceLength(unsigned char lead);
+
+// Number of code points in `text`.
+int64_t CodePointCount(std::string_view text);
+
+// byte_offsets[i] is the byte offset of code point i; the last entry is
+// text.size(), so the vector has CodePointCount(text) + 1 entries.
+std::vector<int64_t> CodePointByteOffsets(std::string_view text);
+
+// Byte offset of code point `cp_offset`, clamped to text.size().
+int64_t ByteOffsetOfCodePoint(std::string_view text, int64_t cp_offset);
+
+// Code point offset of byte `byte_offset` (which should fall on a boundary).
+int64_t CodePointOffsetOfByte(std::string_view text, int64_t byte_offset);
+
+}  // namespace newsclaim

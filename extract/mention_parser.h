@@ -1,0 +1,47 @@
+// extract/mention_parser.h
+// Finds numbers, counts, money, percentages and dates in a piece of text and
+// reads each as an interval with its qualifier (the `newsclaim parse`
+// contract). Claim assembly (claim_extractor.h) builds on its output.
+#pragma once
+
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "base/claim.h"
+#include "base/status.h"
+#include "extract/number_rules.h"
+
+namespace newsclaim::extract {
+
+enum class Lang { kAuto, kJa, kEn };
+
+struct ParseOptions {
+  Lang lang = Lang::kAuto;
+  // The moment relative dates resolve against ("10月2日", "next year"), as
+  // "YYYY-MM-DD" or "YYYY-MM-DDTHH:MM:SS". Empty: such dates stay unresolved
+  // and are not reported.
+  std::string ref;
+};
+
+// Immutable once built; one instance may be shared by all threads.
+class MentionParser {
+ public:
+  // Compiles the patterns built from `rules`. Fails with InvalidArgument if a
+  // pattern built from rule data does not compile, naming the file:line.
+  static StatusOr<MentionParser> Create(const NumberRules& rules);
+
+  // The mentions in `text`, in text order, non-overlapping. Offsets are code
+  // points into `text` as given (not into a normalized copy). Full-width
+  // digits and other NFKC variants are read as their plain forms.
+  std::vector<Mention> Parse(std::string_view text,
+                             const ParseOptions& options = {}) const;
+
+ private:
+  struct Impl;
+  std::shared_ptr<const Impl> impl_;
+};
+
+}  // namespace newsclaim::extract

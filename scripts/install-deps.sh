@@ -1,0 +1,40 @@
+#!/usr/bin/env bash
+# Installs the Debian 12 packages newsclaim builds, runs and tests with.
+# Idempotent and non-interactive: packages already present are left alone, and
+# apt is only asked for (and its index only refreshed) when something is missing.
+set -euo pipefail
+
+packages=(
+  # toolchain
+  build-essential cmake pkg-config python3
+  # the product's named libraries
+  libcurl4-openssl-dev libgumbo-dev libicu-dev
+  libmecab-dev mecab mecab-ipadic-utf8
+  libre2-dev libsqlite3-dev sqlite3
+  # glue: JSON, TOML rule files and crawl configs, the command line
+  nlohmann-json3-dev libtomlplusplus-dev libcli11-dev
+  # tests and benchmarks
+  libgtest-dev libgmock-dev libbenchmark-dev
+)
+
+missing=()
+for package in "${packages[@]}"; do
+  if ! dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q 'install ok installed'; then
+    missing+=("$package")
+  fi
+done
+
+if [ ${#missing[@]} -eq 0 ]; then
+  echo "install-deps: all ${#packages[@]} packages present" >&2
+  exit 0
+fi
+
+sudo=""
+if [ "$(id -u)" -ne 0 ]; then
+  sudo="sudo"
+fi
+echo "install-deps: installing ${missing[*]}" >&2
+export DEBIAN_FRONTEND=noninteractive
+$sudo apt-get update -qq
+$sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+echo "install-deps: done" >&2
