@@ -1,1 +1,572 @@
-// placeholder
+#include "crawler/crawler.h"
+
+#include <gtest/gtest.h>
+#include <zlib.h>
+
+#include <algorithm>
+#include <chrono>
+#include <fstream>
+#include <map>
+#include <regex>
+#include <sstream>
+
+#include "crawler/url.h"
+#include "tests/testdata/fetch/local_server.h"
+
+namespace newsclaim::crawler {
+namespace {
+
+namespace fs = std::filesystem;
+using Clock = std::chrono::steady_clock;
+using testing::LocalServer;
+
+// Plays app/'s part: records every callback and returns a page's hrefs
+// (resolved against the page URL) as its links.
+class RecordingHandler : public CrawlHandler {
+ public:
+  std::optional<PreviousFetch> Previous(const std::string& url) override {
+    auto found = previous.find(url);
+    if (found == previous.end()) return std::nullopt;
+    return found->second;
+  }
+  std::vector<std::string> OnPage(const Page& page) override {
+    pages.push_back(page);
+    std::vector<std::string> links;
+    std::optional<Url> base = ParseUrl(page.url);
+    static const std::regex kHref(R"re(href="([^"]*)")re");
+    for (std::sregex_iterator it(page.html.begin(), page.html.end(), kHref), end; it != end;
+         ++it) {
+      std::optional<Url> link = ResolveUrl(*base, (*it)[1].str());
+      if (link) links.push_back(link->ToString());
+    }
+    return links;
+  }
+  void OnUnchanged(const std::string& url) override { unchanged.push_back(url); }
+  void OnFailure(const std::string& url, const std::string& reason) override {
+    failures[url] = reason;
+  }
+  void OnProgress(const CrawlStats& stats, const std::string&) override {
+    last_progress = stats;
+    ++progress_calls;
+  }
+
+  bool HasPage(const std::string& url) const {
+    return std::any_of(pages.begin(), pages.end(),
+                       [&](const Page& page) { return page.url == url; });
+  }
+  // Validators of every page seen, keyed as the crawler asks for them.
+  std::map<std::string, PreviousFetch> Validators() const {
+    std::map<std::string, PreviousFetch> out;
+    for (const Page& page : pages) {
+      out[page.url] = {page.etag, page.last_modified, page.content_hash};
+    }
+    return out;
+  }
+
+  std::map<std::string, PreviousFetch> previous;
+  std::vector<Page> pages;
+  std::vector<std::string> unchanged;
+  std::map<std::string, std::string> failures;
+  CrawlStats last_progress;
+  int progress_calls = 0;
+};
+
+// Wraps a real fetcher and remembers each request and when it ran.
+class RecordingFetcher : public Fetcher {
+ public:
+  explicit RecordingFetcher(Fetcher& inner) : inner_(inner) {}
+  struct Call {
+    FetchRequest request;
+    Clock::time_point start, end;
+  };
+  FetchResponse Fetch(const FetchRequest& request) override {
+    Call call{request, Clock::now(), {}};
+    FetchResponse response = inner_.Fetch(request);
+    call.end = Clock::now();
+    calls.push_back(call);
+    return response;
+  }
+  int CountPath(const std::string& suffix) const {
+    return static_cast<int>(std::count_if(calls.begin(), calls.end(), [&](const Call& call) {
+      return call.request.url.ends_with(suffix);
+    }));
+  }
+  int IndexOf(const std::string& suffix) const {
+    for (size_t i = 0; i < calls.size(); ++i) {
+      if (calls[i].request.url.ends_with(suffix)) return static_cast<int>(i);
+    }
+    return -1;
+  }
+  std::vector<Call> calls;
+
+ private:
+  Fetcher& inner_;
+};
+
+// Answers from a table, like a tiny web; anything else is a 404.
+class FakeFetcher : public Fetcher {
+ public:
+  void Add(const std::string& url, std::string body, std::string content_type = "text/html",
+           std::string final_url = "") {
+    FetchResponse response;
+    response.http_status = 200;
+    response.final_url = final_url.empty() ? url : final_url;
+    response.content_type = std::move(content_type);
+    response.body = std::move(body);
+    table_[url] = std::move(response);
+  }
+  FetchResponse Fetch(const FetchRequest& request) override {
+    requested.push_back(request.url);
+    auto found = table_.find(request.url);
+    if (found != table_.end()) return found->second;
+    FetchResponse missing;
+    missing.http_status = 404;
+    missing.final_url = request.url;
+    return missing;
+  }
+  std::vector<std::string> requested;
+
+ private:
+  std::map<std::string, FetchResponse> table_;
+};
+
+CrawlOptions FastOptions() {
+  CrawlOptions options;
+  options.per_host_delay_ms = 0;
+  return options;
+}
+
+class CrawlerServerTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    ASSERT_NE(server_.port(), 0) << "could not start tests/testdata/fetch/serve.py";
+    StatusOr<std::unique_ptr<CurlFetcher>> fetcher = CurlFetcher::Create({});
+    ASSERT_TRUE(fetcher.ok()) << fetcher.status().ToString();
+    curl_ = std::move(fetcher).value();
+    recorder_ = std::make_unique<RecordingFetcher>(*curl_);
+  }
+
+  CrawlStats Crawl(const CrawlOptions& options, const std::vector<std::string>& seeds) {
+    Crawler crawler(options, *recorder_, handler_);
+    StatusOr<CrawlStats> stats = crawler.Run(seeds);
+    EXPECT_TRUE(stats.ok()) << stats.status().ToString();
+    return stats.ok() ? *stats : CrawlStats{};
+  }
+
+  LocalServer server_{"site"};
+  std::unique_ptr<CurlFetcher> curl_;
+  std::unique_ptr<RecordingFetcher> recorder_;
+  RecordingHandler handler_;
+};
+
+TEST_F(CrawlerServerTest, FollowsSameSiteLinksBreadthFirstToMaxDepth) {
+  CrawlOptions options = FastOptions();
+  options.max_depth = 2;
+  CrawlStats stats = Crawl(options, {server_.Url("/index.html")});
+
+  EXPECT_TRUE(handler_.HasPage(server_.Url("/index.html")));
+  EXPECT_TRUE(handler_.HasPage(server_.Url("/a.html")));       // depth 1
+  EXPECT_TRUE(handler_.HasPage(server_.Url("/deep/c.html")));  // depth 2
+  EXPECT_FALSE(handler_.HasPage(server_.Url("/deep/d.html")));  // depth 3
+  EXPECT_EQ(recorder_->CountPath("/deep/d.html"), 0);
+  // Breadth-first: every depth-1 page before any depth-2 page.
+  EXPECT_LT(recorder_->IndexOf("/index.html"), recorder_->IndexOf("/a.html"));
+  EXPECT_LT(recorder_->IndexOf("/a.html"), recorder_->IndexOf("/deep/c.html"));
+  EXPECT_LT(recorder_->IndexOf("/feed.rss"), recorder_->IndexOf("/deep/c.html"));
+  // "a.html#section" is the same canonical URL as "a.html".
+  EXPECT_EQ(recorder_->CountPath("/a.html"), 1);
+  EXPECT_EQ(stats.off_site, 1);  // elsewhere.invalid
+  EXPECT_EQ(recorder_->CountPath("/page.html"), 0);
+  EXPECT_GE(stats.filtered, 1);  // the PDF link
+  EXPECT_EQ(recorder_->CountPath("/files/report.pdf"), 0);
+  EXPECT_TRUE(handler_.failures.empty());
+  EXPECT_EQ(stats.failed, 0);
+  EXPECT_EQ(stats.pages, static_cast<int>(handler_.pages.size()));
+  EXPECT_EQ(handler_.progress_calls, stats.fetched);
+}
+
+TEST_F(CrawlerServerTest, ObeysRobotsTxtDisallowAndFetchesItOncePerHost) {
+  CrawlStats stats = Crawl(FastOptions(), {server_.Url("/index.html")});
+  EXPECT_EQ(recorder_->CountPath("/robots.txt"), 1);
+  EXPECT_EQ(recorder_->IndexOf("/robots.txt"), 0);
+  EXPECT_EQ(recorder_->CountPath("/private/secret.html"), 0);
+  EXPECT_EQ(stats.robots_denied, 1);
+  EXPECT_EQ(stats.robots_files, 1);
+  EXPECT_TRUE(handler_.failures.empty());
+}
+
+TEST(CrawlerRobotsTest, ReadsTheSitemapThatRobotsTxtDeclares) {
+  LocalServer server("site", {"--robots-file", "robots-sitemap.txt"});
+  ASSERT_NE(server.port(), 0);
+  auto curl = std::move(CurlFetcher::Create({})).value();
+  RecordingFetcher recorder(*curl);
+  RecordingHandler handler;
+  CrawlOptions options = FastOptions();
+  options.max_depth = 0;  // no page links: from-sitemap.html can only come from the sitemap
+  StatusOr<CrawlStats> stats = Crawler(options, recorder, handler).Run({server.Url("/index.html")});
+  ASSERT_TRUE(stats.ok());
+  EXPECT_EQ(recorder.CountPath("/sitemap.xml"), 1);
+  EXPECT_EQ(stats->sitemaps, 1);
+  EXPECT_TRUE(handler.HasPage(server.Url("/from-sitemap.html")));
+  EXPECT_FALSE(handler.HasPage(server.Url("/a.html")));
+  // The group for "newsclaim" applies, not "otherbot"'s Disallow: /.
+  EXPECT_TRUE(handler.HasPage(server.Url("/index.html")));
+  EXPECT_EQ(stats->robots_denied, 0);
+}
+
+TEST_F(CrawlerServerTest, FollowsTheEntriesOfASeedFeed) {
+  CrawlOptions options = FastOptions();
+  options.max_depth = 0;
+  CrawlStats stats = Crawl(options, {server_.Url("/feed.rss")});
+  EXPECT_EQ(stats.feeds, 1);
+  EXPECT_TRUE(handler_.HasPage(server_.Url("/from-feed.html")));
+  EXPECT_FALSE(handler_.HasPage(server_.Url("/feed.rss")));  // a feed is not a page
+}
+
+TEST_F(CrawlerServerTest, RevalidatesOnTheSecondRunAndReportsUnchangedPages) {
+  CrawlOptions options = FastOptions();
+  options.max_depth = 0;
+  Crawl(options, {server_.Url("/a.html")});
+  ASSERT_EQ(handler_.pages.size(), 1u);
+  const Page first = handler_.pages[0];
+  EXPECT_FALSE(first.etag.empty());
+  EXPECT_EQ(first.content_hash.size(), 16u);
+
+  RecordingHandler second_run;
+  second_run.previous = handler_.Validators();
+  RecordingFetcher recorder(*curl_);
+  Crawler crawler(options, recorder, second_run);
+  StatusOr<CrawlStats> stats = crawler.Run({server_.Url("/a.html")});
+  ASSERT_TRUE(stats.ok());
+  EXPECT_TRUE(second_run.pages.empty());
+  EXPECT_EQ(second_run.unchanged, std::vector<std::string>{server_.Url("/a.html")});
+  EXPECT_EQ(stats->unchanged, 1);
+  const int index = recorder.IndexOf("/a.html");
+  ASSERT_GE(index, 0);
+  EXPECT_EQ(recorder.calls[index].request.if_none_match, first.etag);
+  EXPECT_EQ(recorder.calls[index].request.if_modified_since, first.last_modified);
+}
+
+TEST_F(CrawlerServerTest, TreatsTheSameContentHashAsUnchangedWithoutValidators) {
+  CrawlOptions options = FastOptions();
+  options.max_depth = 0;
+  Crawl(options, {server_.Url("/a.html")});
+  ASSERT_EQ(handler_.pages.size(), 1u);
+
+  RecordingHandler second_run;
+  second_run.previous[server_.Url("/a.html")] = {"", "", handler_.pages[0].content_hash};
+  Crawler crawler(options, *recorder_, second_run);
+  ASSERT_TRUE(crawler.Run({server_.Url("/a.html")}).ok());
+  EXPECT_TRUE(second_run.pages.empty());
+  EXPECT_EQ(second_run.unchanged.size(), 1u);
+}
+
+TEST_F(CrawlerServerTest, WaitsThePerHostDelayBetweenRequests) {
+  CrawlOptions options;
+  options.per_host_delay_ms = 250;
+  options.max_depth = 1;
+  options.max_pages = 3;
+  Crawl(options, {server_.Url("/index.html")});
+  ASSERT_GE(recorder_->calls.size(), 3u);  // robots.txt + 3 documents
+  for (size_t i = 1; i < recorder_->calls.size(); ++i) {
+    const auto gap = recorder_->calls[i].start - recorder_->calls[i - 1].end;
+    EXPECT_GE(std::chrono::duration_cast<std::chrono::milliseconds>(gap).count(), 250)
+        << "before " << recorder_->calls[i].request.url;
+  }
+}
+
+TEST_F(CrawlerServerTest, ReadsAGzippedSitemap) {
+  CrawlOptions options = FastOptions();
+  options.max_depth = 0;
+  CrawlStats stats = Crawl(options, {server_.Url("/sitemap-gz.xml.gz")});
+  EXPECT_EQ(stats.sitemaps, 1);
+  EXPECT_TRUE(handler_.HasPage(server_.Url("/deep/d.html")));
+}
+
+TEST(CrawlerRobotsTest, WaitsTheCrawlDelayWhenItIsLongerThanTheHostDelay) {
+  LocalServer server("site", {"--robots-file", "robots-delay.txt"});  // Crawl-delay: 1
+  ASSERT_NE(server.port(), 0);
+  auto curl = std::move(CurlFetcher::Create({})).value();
+  RecordingFetcher recorder(*curl);
+  RecordingHandler handler;
+  CrawlOptions options = FastOptions();  // per_host_delay_ms = 0
+  options.max_pages = 2;
+  ASSERT_TRUE(Crawler(options, recorder, handler).Run({server.Url("/index.html")}).ok());
+  ASSERT_EQ(recorder.calls.size(), 3u);  // robots.txt + 2 documents
+  for (size_t i = 1; i < recorder.calls.size(); ++i) {
+    const auto gap = recorder.calls[i].start - recorder.calls[i - 1].end;
+    EXPECT_GE(std::chrono::duration_cast<std::chrono::milliseconds>(gap).count(), 1000)
+        << "before " << recorder.calls[i].request.url;
+  }
+}
+
+TEST_F(CrawlerServerTest, StopsAtMaxPages) {
+  CrawlOptions options = FastOptions();
+  options.max_pages = 2;
+  CrawlStats stats = Crawl(options, {server_.Url("/index.html")});
+  EXPECT_EQ(stats.fetched, 2);
+  EXPECT_EQ(static_cast<int>(recorder_->calls.size()) - recorder_->CountPath("/robots.txt"), 2);
+}
+
+TEST_F(CrawlerServerTest, DecodesAShiftJisPageToUtf8) {
+  CrawlOptions options = FastOptions();
+  options.max_depth = 0;
+  Crawl(options, {server_.Url("/ja-sjis.html")});
+  ASSERT_EQ(handler_.pages.size(), 1u);
+  EXPECT_EQ(handler_.pages[0].charset, "shift_jis");
+  EXPECT_NE(handler_.pages[0].html.find("韓国に26万枚のGPUを供給する"), std::string::npos);
+}
+
+TEST_F(CrawlerServerTest, ReportsEachFailedDocumentWithAReason) {
+  CrawlOptions options = FastOptions();
+  options.max_depth = 0;
+  CrawlStats stats = Crawl(options, {server_.Url("/no-such-page.html"),
+                                     server_.Url("/files/report.pdf"),
+                                     server_.Url("/status/503")});
+  EXPECT_EQ(handler_.failures[server_.Url("/no-such-page.html")], "HTTP 404");
+  EXPECT_EQ(handler_.failures[server_.Url("/files/report.pdf")],
+            "not a page: content type application/pdf");
+  EXPECT_EQ(handler_.failures[server_.Url("/status/503")], "HTTP 503");
+  EXPECT_EQ(stats.failed, 3);
+  EXPECT_EQ(stats.fetched, 3);
+}
+
+TEST_F(CrawlerServerTest, ReportsATimeoutFromTheFetcher) {
+  FetcherOptions fetcher_options;
+  fetcher_options.total_timeout_ms = 300;
+  auto impatient = std::move(CurlFetcher::Create(fetcher_options)).value();
+  Crawler crawler(FastOptions(), *impatient, handler_);
+  StatusOr<CrawlStats> stats = crawler.Run({server_.Url("/slow?seconds=3")});
+  ASSERT_TRUE(stats.ok());
+  EXPECT_EQ(handler_.failures[server_.Url("/slow?seconds=3")], "timeout after 300 ms");
+}
+
+TEST_F(CrawlerServerTest, FollowsARedirectAndReportsBothUrls) {
+  CrawlOptions options = FastOptions();
+  options.max_depth = 0;
+  Crawl(options, {server_.Url("/redirect?to=/a.html"), server_.Url("/a.html")});
+  ASSERT_EQ(handler_.pages.size(), 1u);
+  EXPECT_EQ(handler_.pages[0].url, server_.Url("/a.html"));
+  EXPECT_EQ(handler_.pages[0].requested_url, server_.Url("/redirect?to=/a.html"));
+  // Reached through the redirect, so the seed /a.html is not fetched again.
+  EXPECT_EQ(std::count_if(recorder_->calls.begin(), recorder_->calls.end(),
+                          [&](const RecordingFetcher::Call& call) {
+                            return call.request.url == server_.Url("/a.html");
+                          }),
+            0);
+}
+
+// Reads the record whose gzip member starts at `offset`.
+std::string ReadWarcRecord(const std::string& path, int64_t offset) {
+  std::ifstream in(path, std::ios::binary);
+  std::stringstream buffer;
+  buffer << in.rdbuf();
+  const std::string file = buffer.str();
+  z_stream stream{};
+  inflateInit2(&stream, 15 + 16);
+  stream.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(file.data() + offset));
+  stream.avail_in = static_cast<uInt>(file.size() - offset);
+  std::string out;
+  char chunk[16384];
+  int code = Z_OK;
+  while (code == Z_OK) {
+    stream.next_out = reinterpret_cast<Bytef*>(chunk);
+    stream.avail_out = sizeof chunk;
+    code = inflate(&stream, Z_NO_FLUSH);
+    out.append(chunk, sizeof chunk - stream.avail_out);
+  }
+  inflateEnd(&stream);
+  return code == Z_STREAM_END ? out : "";
+}
+
+TEST_F(CrawlerServerTest, KeepsEveryExchangeInWarcIncludingRobotsTxt) {
+  std::string pattern = (fs::temp_directory_path() / "crawler_test_XXXXXX").string();
+  const fs::path dir = mkdtemp(pattern.data());
+  CrawlOptions options = FastOptions();
+  options.max_depth = 0;
+  options.warc_dir = dir / "warc";
+  Crawl(options, {server_.Url("/a.html")});
+
+  ASSERT_EQ(handler_.pages.size(), 1u);
+  const Page& page = handler_.pages[0];
+  ASSERT_FALSE(page.warc_path.empty());
+  EXPECT_EQ(fs::path(page.warc_path).parent_path(), dir / "warc");
+  const std::string record = ReadWarcRecord(page.warc_path, page.warc_offset);
+  EXPECT_EQ(record.rfind("WARC/1.1\r\n", 0), 0u);
+  EXPECT_NE(record.find("WARC-Type: response\r\n"), std::string::npos);
+  EXPECT_NE(record.find("WARC-Target-URI: " + page.url + "\r\n"), std::string::npos);
+  EXPECT_NE(record.find("\r\n\r\n" + page.html + "\r\n\r\n"), std::string::npos);
+
+  std::ifstream in(page.warc_path, std::ios::binary);
+  std::string file((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  int records = 0;
+  bool saw_robots = false;
+  for (int64_t offset = 0; offset < static_cast<int64_t>(file.size());) {
+    z_stream stream{};
+    inflateInit2(&stream, 15 + 16);
+    stream.next_in = reinterpret_cast<Bytef*>(file.data() + offset);
+    stream.avail_in = static_cast<uInt>(file.size() - offset);
+    std::string text(1 << 20, '\0');
+    stream.next_out = reinterpret_cast<Bytef*>(text.data());
+    stream.avail_out = static_cast<uInt>(text.size());
+    ASSERT_EQ(inflate(&stream, Z_FINISH), Z_STREAM_END) << "member at " << offset;
+    text.resize(stream.total_out);
+    offset += static_cast<int64_t>(stream.total_in);
+    inflateEnd(&stream);
+    ++records;
+    if (text.find("WARC-Target-URI: " + server_.Url("/robots.txt")) != std::string::npos) {
+      saw_robots = true;
+    }
+  }
+  // warcinfo, then a response and a request record per request (robots.txt included).
+  EXPECT_EQ(records, 1 + 2 * static_cast<int>(recorder_->calls.size()));
+  EXPECT_TRUE(saw_robots);
+  fs::remove_all(dir);
+}
+
+TEST(CrawlerRobotsTest, FetchesNothingWhenRobotsTxtAnswers503) {
+  LocalServer server("site", {"--robots-status", "503"});
+  ASSERT_NE(server.port(), 0);
+  auto curl = std::move(CurlFetcher::Create({})).value();
+  RecordingFetcher recorder(*curl);
+  RecordingHandler handler;
+  Crawler crawler(FastOptions(), recorder, handler);
+  StatusOr<CrawlStats> stats = crawler.Run({server.Url("/index.html")});
+  ASSERT_TRUE(stats.ok());
+  ASSERT_EQ(recorder.calls.size(), 1u);
+  EXPECT_EQ(recorder.calls[0].request.url, server.Url("/robots.txt"));
+  EXPECT_EQ(stats->fetched, 0);
+  EXPECT_EQ(stats->robots_denied, 1);
+  EXPECT_TRUE(handler.pages.empty());
+  EXPECT_EQ(handler.failures[server.Url("/robots.txt")],
+            "robots.txt: HTTP 503, treated as disallow-all");
+}
+
+TEST(CrawlerRobotsTest, FetchesEverythingWhenRobotsTxtAnswers404) {
+  LocalServer server("site", {"--robots-status", "404"});
+  ASSERT_NE(server.port(), 0);
+  auto curl = std::move(CurlFetcher::Create({})).value();
+  RecordingHandler handler;
+  Crawler crawler(FastOptions(), *curl, handler);
+  StatusOr<CrawlStats> stats = crawler.Run({server.Url("/private/secret.html")});
+  ASSERT_TRUE(stats.ok());
+  EXPECT_TRUE(handler.HasPage(server.Url("/private/secret.html")));
+  EXPECT_EQ(stats->robots_denied, 0);
+}
+
+// --- The crawl loop against a fake web (no sockets) ------------------------
+
+TEST(CrawlerFakeWebTest, ReadsASitemapIndexChildAtTheSameDepth) {
+  FakeFetcher web;
+  web.Add("https://a.example/sitemap-index.xml",
+          R"(<?xml version="1.0"?><sitemapindex xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">
+             <sitemap><loc>https://a.example/sitemap-news.xml</loc></sitemap></sitemapindex>)",
+          "application/xml");
+  web.Add("https://a.example/sitemap-news.xml",
+          R"(<?xml version="1.0"?><urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">
+             <url><loc>https://a.example/news/1.html</loc></url></urlset>)",
+          "application/xml");
+  web.Add("https://a.example/news/1.html",
+          "<html><body><a href=\"https://a.example/news/2.html\">next</a></body></html>");
+  web.Add("https://a.example/news/2.html", "<html><body>two</body></html>");
+  RecordingHandler handler;
+  CrawlOptions options = FastOptions();
+  options.max_depth = 1;
+  // Patterns apply to pages, not to the sitemaps that lead to them.
+  options.allow_patterns = {"https://a.example/news/*"};
+  Crawler crawler(options, web, handler);
+  StatusOr<CrawlStats> stats = crawler.Run({"https://a.example/sitemap-index.xml"});
+  ASSERT_TRUE(stats.ok());
+  EXPECT_EQ(stats->sitemaps, 2);
+  // news/1 is at depth 1 (index 0 -> child sitemap 0 -> entry 1), so its
+  // link would be depth 2: not followed.
+  EXPECT_TRUE(handler.HasPage("https://a.example/news/1.html"));
+  EXPECT_FALSE(handler.HasPage("https://a.example/news/2.html"));
+}
+
+TEST(CrawlerFakeWebTest, AppliesDenyAndAllowPatternsToDiscoveredLinks) {
+  FakeFetcher web;
+  web.Add("https://a.example/",
+          "<html><body><a href=\"/news/1.html\">1</a><a href=\"/news/tag/x.html\">t</a>"
+          "<a href=\"/about.html\">about</a></body></html>");
+  web.Add("https://a.example/news/1.html", "<html><body>one</body></html>");
+  web.Add("https://a.example/news/tag/x.html", "<html><body>tag</body></html>");
+  web.Add("https://a.example/about.html", "<html><body>about</body></html>");
+  RecordingHandler handler;
+  CrawlOptions options = FastOptions();
+  options.allow_patterns = {"https://a.example/news/*"};
+  options.deny_patterns = {"/tag/"};
+  Crawler crawler(options, web, handler);
+  StatusOr<CrawlStats> stats = crawler.Run({"https://a.example/"});
+  ASSERT_TRUE(stats.ok());
+  EXPECT_TRUE(handler.HasPage("https://a.example/"));  // seeds are not filtered
+  EXPECT_TRUE(handler.HasPage("https://a.example/news/1.html"));
+  EXPECT_FALSE(handler.HasPage("https://a.example/news/tag/x.html"));
+  EXPECT_FALSE(handler.HasPage("https://a.example/about.html"));
+  EXPECT_EQ(stats->filtered, 2);
+}
+
+TEST(CrawlerFakeWebTest, DropsAPageWhoseContentWasAlreadyHandled) {
+  FakeFetcher web;
+  web.Add("https://a.example/", "<html><body><a href=\"/print\">print</a></body></html>");
+  web.Add("https://a.example/print", "<html><body><a href=\"/print\">print</a></body></html>");
+  RecordingHandler handler;
+  Crawler crawler(FastOptions(), web, handler);
+  StatusOr<CrawlStats> stats = crawler.Run({"https://a.example/"});
+  ASSERT_TRUE(stats.ok());
+  EXPECT_EQ(handler.pages.size(), 1u);
+  EXPECT_EQ(stats->duplicates, 1);
+  EXPECT_EQ(stats->fetched, 2);
+}
+
+TEST(CrawlerFakeWebTest, RejectsUnusableOptionsAndSeeds) {
+  FakeFetcher web;
+  RecordingHandler handler;
+  EXPECT_EQ(Crawler(FastOptions(), web, handler).Run({}).status().code(),
+            StatusCode::kInvalidArgument);
+  EXPECT_EQ(Crawler(FastOptions(), web, handler).Run({"ftp://a.example/"}).status().code(),
+            StatusCode::kInvalidArgument);
+  CrawlOptions no_pages = FastOptions();
+  no_pages.max_pages = 0;
+  EXPECT_EQ(Crawler(no_pages, web, handler).Run({"https://a.example/"}).status().code(),
+            StatusCode::kInvalidArgument);
+  EXPECT_TRUE(web.requested.empty());
+}
+
+TEST(CrawlerFakeWebTest, StopsWithIoErrorWhenTheWarcFileCannotBeCreated) {
+  std::string pattern = (fs::temp_directory_path() / "crawler_test_XXXXXX").string();
+  const fs::path dir = mkdtemp(pattern.data());
+  std::ofstream(dir / "not-a-dir") << "x";
+  FakeFetcher web;
+  RecordingHandler handler;
+  CrawlOptions options = FastOptions();
+  options.warc_dir = dir / "not-a-dir" / "warc";
+  StatusOr<CrawlStats> stats = Crawler(options, web, handler).Run({"https://a.example/"});
+  EXPECT_EQ(stats.status().code(), StatusCode::kIoError);
+  EXPECT_TRUE(web.requested.empty());
+  fs::remove_all(dir);
+}
+
+TEST(UrlMatchesPatternTest, MatchesSubstringsAndGlobs) {
+  const struct {
+    const char* url;
+    const char* pattern;
+    bool matches;
+  } kCases[] = {
+      {"https://a.example/news/1.html", "/news/", true},
+      {"https://a.example/about.html", "/news/", false},
+      {"https://a.example/news/1.html", "https://a.example/news/*", true},
+      {"https://b.example/news/1.html", "https://a.example/news/*", false},
+      {"https://a.example/news/1.html", "*.html", true},
+      {"https://a.example/news/1.html?x=1", "*.html", false},  // a glob is anchored
+      {"https://a.example/2025/11/story", "*/20?5/*", false},  // only '*' is special
+      {"https://a.example/2025/11/story", "*/2025/*/story", true},
+  };
+  for (const auto& test : kCases) {
+    EXPECT_EQ(UrlMatchesPattern(test.url, test.pattern), test.matches)
+        << test.url << " ~ " << test.pattern;
+  }
+}
+
+}  // namespace
+}  // namespace newsclaim::crawler

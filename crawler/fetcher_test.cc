@@ -1,1 +1,286 @@
-// placeholder
+#include "crawler/fetcher.h"
+
+#include <gtest/gtest.h>
+#include <zlib.h>
+
+#include <filesystem>
+#include <fstream>
+#include <regex>
+#include <sstream>
+
+#include "tests/testdata/fetch/local_server.h"
+
+namespace newsclaim::crawler {
+namespace {
+
+using testing::LocalServer;
+
+std::unique_ptr<CurlFetcher> MakeFetcher(FetcherOptions options = {}) {
+  StatusOr<std::unique_ptr<CurlFetcher>> fetcher = CurlFetcher::Create(std::move(options));
+  EXPECT_TRUE(fetcher.ok()) << fetcher.status().ToString();
+  return fetcher.ok() ? std::move(fetcher).value() : nullptr;
+}
+
+class FetcherTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    ASSERT_NE(server_.port(), 0) << "could not start tests/testdata/fetch/serve.py";
+  }
+  LocalServer server_{"site"};
+};
+
+TEST_F(FetcherTest, FetchesAPageWithItsHeadersAndValidators) {
+  auto fetcher = MakeFetcher();
+  FetchResponse response = fetcher->Fetch({server_.Url("/index.html"), "", ""});
+
+  EXPECT_EQ(response.error, "");
+  EXPECT_EQ(response.http_status, 200);
+  EXPECT_EQ(response.final_url, server_.Url("/index.html"));
+  EXPECT_EQ(response.content_type, "text/html");
+  EXPECT_NE(response.body.find("Home of the crawler test site."), std::string::npos);
+  EXPECT_FALSE(response.etag.empty());
+  EXPECT_FALSE(response.last_modified.empty());
+  EXPECT_EQ(response.remote_ip, "127.0.0.1");
+  EXPECT_TRUE(std::regex_match(response.fetched_at,
+                               std::regex(R"(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ)")))
+      << response.fetched_at;
+  EXPECT_EQ(response.request_head.rfind("GET /index.html HTTP/1.1\r\n", 0), 0u)
+      << response.request_head;
+  EXPECT_NE(response.request_head.find("User-Agent: newsclaim/0.1"), std::string::npos);
+  EXPECT_NE(response.request_head.find("Accept-Encoding: "), std::string::npos);
+  EXPECT_EQ(response.response_head.rfind("HTTP/1.1 200", 0), 0u) << response.response_head;
+  EXPECT_NE(response.response_head.find("ETag: " + response.etag), std::string::npos);
+}
+
+TEST_F(FetcherTest, RevalidatesWithIfNoneMatchAndGets304) {
+  auto fetcher = MakeFetcher();
+  FetchResponse first = fetcher->Fetch({server_.Url("/a.html"), "", ""});
+  ASSERT_EQ(first.http_status, 200);
+  ASSERT_FALSE(first.etag.empty());
+
+  FetchResponse second = fetcher->Fetch({server_.Url("/a.html"), first.etag, ""});
+  EXPECT_EQ(second.error, "");
+  EXPECT_EQ(second.http_status, 304);
+  EXPECT_EQ(second.body, "");
+  EXPECT_NE(second.request_head.find("If-None-Match: " + first.etag), std::string::npos);
+
+  FetchResponse stale = fetcher->Fetch({server_.Url("/a.html"), "\"not-the-etag\"", ""});
+  EXPECT_EQ(stale.http_status, 200);
+}
+
+TEST_F(FetcherTest, RevalidatesWithIfModifiedSinceAndGets304) {
+  auto fetcher = MakeFetcher();
+  FetchResponse first = fetcher->Fetch({server_.Url("/a.html"), "", ""});
+  ASSERT_FALSE(first.last_modified.empty());
+
+  FetchResponse second = fetcher->Fetch({server_.Url("/a.html"), "", first.last_modified});
+  EXPECT_EQ(second.http_status, 304);
+  EXPECT_NE(second.request_head.find("If-Modified-Since: " + first.last_modified),
+            std::string::npos);
+}
+
+TEST_F(FetcherTest, DecodesGzipContentEncoding) {
+  auto fetcher = MakeFetcher();
+  FetchResponse response = fetcher->Fetch({server_.Url("/gzipped-page"), "", ""});
+  EXPECT_EQ(response.error, "");
+  EXPECT_EQ(response.body, "<html><body><p>compressed hello</p></body></html>");
+  EXPECT_NE(response.response_head.find("Content-Encoding: gzip"), std::string::npos);
+}
+
+TEST_F(FetcherTest, StopsADecompressionBombAtTheDecodedSizeLimit) {
+  FetcherOptions options;
+  options.max_body_bytes = 1024 * 1024;  // the bomb is ~50 KB on the wire, 50 MB decoded
+  auto fetcher = MakeFetcher(options);
+  FetchResponse response = fetcher->Fetch({server_.Url("/gzip-bomb"), "", ""});
+  EXPECT_EQ(response.error, "body exceeds 1048576 bytes");
+  EXPECT_EQ(response.http_status, 0);
+  EXPECT_EQ(response.body, "");
+}
+
+TEST_F(FetcherTest, AcceptsABodyExactlyAtTheLimit) {
+  auto fetcher = MakeFetcher();
+  FetchResponse probe = fetcher->Fetch({server_.Url("/a.html"), "", ""});
+  ASSERT_EQ(probe.http_status, 200);
+
+  FetcherOptions exact;
+  exact.max_body_bytes = probe.body.size();
+  EXPECT_EQ(MakeFetcher(exact)->Fetch({server_.Url("/a.html"), "", ""}).error, "");
+  FetcherOptions one_less;
+  one_less.max_body_bytes = probe.body.size() - 1;
+  EXPECT_EQ(MakeFetcher(one_less)->Fetch({server_.Url("/a.html"), "", ""}).error,
+            "body exceeds " + std::to_string(probe.body.size() - 1) + " bytes");
+}
+
+TEST_F(FetcherTest, FollowsRedirectsAndDescribesTheFinalResponse) {
+  auto fetcher = MakeFetcher();
+  FetchResponse response = fetcher->Fetch({server_.Url("/redirect?to=/a.html"), "", ""});
+  EXPECT_EQ(response.error, "");
+  EXPECT_EQ(response.http_status, 200);
+  EXPECT_EQ(response.final_url, server_.Url("/a.html"));
+  EXPECT_EQ(response.response_head.rfind("HTTP/1.1 200", 0), 0u) << response.response_head;
+  EXPECT_EQ(response.response_head.find("301"), std::string::npos);
+  EXPECT_EQ(response.request_head.rfind("GET /a.html HTTP/1.1", 0), 0u) << response.request_head;
+}
+
+TEST_F(FetcherTest, GivesUpOnARedirectLoopAfterMaxRedirects) {
+  FetcherOptions options;
+  options.max_redirects = 3;
+  auto fetcher = MakeFetcher(options);
+  FetchResponse response = fetcher->Fetch({server_.Url("/redirect-loop"), "", ""});
+  EXPECT_EQ(response.error, "too many redirects (more than 3)");
+  EXPECT_EQ(response.http_status, 0);
+}
+
+TEST_F(FetcherTest, TimesOutOnASlowServer) {
+  FetcherOptions options;
+  options.total_timeout_ms = 300;
+  auto fetcher = MakeFetcher(options);
+  FetchResponse response = fetcher->Fetch({server_.Url("/slow?seconds=3"), "", ""});
+  EXPECT_EQ(response.error, "timeout after 300 ms");
+  EXPECT_EQ(response.http_status, 0);
+}
+
+TEST_F(FetcherTest, TimesOutOnASlowServerOverAReusedConnection) {
+  FetcherOptions options;
+  options.total_timeout_ms = 300;
+  auto fetcher = MakeFetcher(options);
+  ASSERT_EQ(fetcher->Fetch({server_.Url("/a.html"), "", ""}).http_status, 200);
+  FetchResponse response = fetcher->Fetch({server_.Url("/slow?seconds=3"), "", ""});
+  EXPECT_EQ(response.error, "timeout after 300 ms");
+}
+
+TEST_F(FetcherTest, ReportsAnErrorStatusAsDataWithRetryAfter) {
+  auto fetcher = MakeFetcher();
+  FetchResponse response = fetcher->Fetch({server_.Url("/status/503"), "", ""});
+  EXPECT_EQ(response.error, "");
+  EXPECT_EQ(response.http_status, 503);
+  EXPECT_EQ(response.retry_after_seconds, 1);
+
+  EXPECT_EQ(fetcher->Fetch({server_.Url("/no-such-page.html"), "", ""}).http_status, 404);
+}
+
+TEST_F(FetcherTest, ReusesTheConnectionAcrossFetches) {
+  auto fetcher = MakeFetcher();
+  FetchResponse first = fetcher->Fetch({server_.Url("/client-port"), "", ""});
+  FetchResponse second = fetcher->Fetch({server_.Url("/client-port"), "", ""});
+  ASSERT_EQ(first.http_status, 200);
+  EXPECT_FALSE(first.body.empty());
+  // The same client port means the same TCP connection, kept in the share
+  // handle's connection cache although each Fetch uses a new easy handle.
+  EXPECT_EQ(first.body, second.body);
+}
+
+// ../shared/data/http-compression: one page under each Content-Encoding,
+// and decompression bombs (scrapy's samples).
+class SharedCompressionTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = testing::SharedDataDir() + "/http-compression";
+    if (!std::filesystem::exists(dir_ + "/bomb-gzip.bin")) {
+      GTEST_SKIP() << "shared data not found at " << dir_ << "; skipping";
+    }
+    server_ = std::make_unique<LocalServer>("site", std::vector<std::string>{"--encoded-dir", dir_});
+    ASSERT_NE(server_->port(), 0);
+  }
+
+  std::string Inflate(const std::string& name, int window_bits) {
+    std::ifstream in(dir_ + "/" + name, std::ios::binary);
+    std::stringstream buffer;
+    buffer << in.rdbuf();
+    const std::string compressed = buffer.str();
+    z_stream stream{};
+    inflateInit2(&stream, window_bits);
+    stream.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(compressed.data()));
+    stream.avail_in = static_cast<uInt>(compressed.size());
+    std::string out;
+    char chunk[16384];
+    int code = Z_OK;
+    while (code == Z_OK) {
+      stream.next_out = reinterpret_cast<Bytef*>(chunk);
+      stream.avail_out = sizeof chunk;
+      code = inflate(&stream, Z_NO_FLUSH);
+      out.append(chunk, sizeof chunk - stream.avail_out);
+    }
+    inflateEnd(&stream);
+    EXPECT_EQ(code, Z_STREAM_END) << name;
+    return out;
+  }
+
+  std::string dir_;
+  std::unique_ptr<LocalServer> server_;
+};
+
+TEST_F(SharedCompressionTest, DecodesEveryContentEncodingLibcurlSupports) {
+  const std::string page = Inflate("html-gzip.bin", 15 + 16);
+  const std::string zlib_page = Inflate("html-zlibdeflate.bin", 15);
+  const std::string raw_page = Inflate("html-rawdeflate.bin", -15);
+  ASSERT_GT(page.size(), 1000u);
+  const struct {
+    std::string path;
+    const std::string& expected;
+  } kCases[] = {
+      {"/encoded/gzip/html-gzip.bin", page},
+      {"/encoded/br/html-br.bin", page},
+      {"/encoded/zstd/html-zstd-static-content-size.bin", page},
+      {"/encoded/zstd/html-zstd-static-no-content-size.bin", page},
+      {"/encoded/zstd/html-zstd-streaming-no-content-size.bin", page},
+      {"/encoded/deflate/html-zlibdeflate.bin", zlib_page},
+      {"/encoded/deflate/html-rawdeflate.bin", raw_page},
+      {"/encoded/gzip,%20deflate/html-gzip-deflate.bin", page},  // stacked encodings
+  };
+  auto fetcher = MakeFetcher();
+  for (const auto& test : kCases) {
+    FetchResponse response = fetcher->Fetch({server_->Url(test.path), "", ""});
+    EXPECT_EQ(response.error, "") << test.path;
+    EXPECT_TRUE(response.body == test.expected)
+        << test.path << ": " << response.body.size() << " bytes, want " << test.expected.size();
+  }
+}
+
+TEST_F(SharedCompressionTest, StopsEveryBombAtTheDecodedSizeLimit) {
+  FetcherOptions options;
+  options.max_body_bytes = 1024 * 1024;  // each bomb inflates to ~11 MB
+  auto fetcher = MakeFetcher(options);
+  for (const std::string path :
+       {"/encoded/gzip/bomb-gzip.bin", "/encoded/deflate/bomb-deflate.bin",
+        "/encoded/br/bomb-br.bin", "/encoded/zstd/bomb-zstd.bin"}) {
+    FetchResponse response = fetcher->Fetch({server_->Url(path), "", ""});
+    EXPECT_EQ(response.error, "body exceeds 1048576 bytes") << path;
+    EXPECT_EQ(response.body, "") << path;
+  }
+}
+
+TEST(CurlFetcherTest, ReportsARefusedConnectionAsATransportError) {
+  // Bind a port, then close it: nothing listens there afterwards.
+  int port = 0;
+  {
+    LocalServer server("site");
+    port = server.port();
+  }
+  ASSERT_NE(port, 0);
+  auto fetcher = MakeFetcher();
+  FetchResponse response =
+      fetcher->Fetch({"http://127.0.0.1:" + std::to_string(port) + "/", "", ""});
+  EXPECT_EQ(response.http_status, 0);
+  EXPECT_NE(response.error.find("onnect"), std::string::npos) << response.error;
+}
+
+TEST(CurlFetcherTest, RefusesSchemesOtherThanHttp) {
+  auto fetcher = MakeFetcher();
+  FetchResponse response = fetcher->Fetch({"file:///etc/hostname", "", ""});
+  EXPECT_EQ(response.http_status, 0);
+  EXPECT_FALSE(response.error.empty());
+  EXPECT_EQ(response.body, "");
+}
+
+TEST(CurlFetcherTest, RejectsUnusableOptions) {
+  FetcherOptions no_body;
+  no_body.max_body_bytes = 0;
+  EXPECT_EQ(CurlFetcher::Create(no_body).status().code(), StatusCode::kInvalidArgument);
+  FetcherOptions no_time;
+  no_time.total_timeout_ms = 0;
+  EXPECT_EQ(CurlFetcher::Create(no_time).status().code(), StatusCode::kInvalidArgument);
+}
+
+}  // namespace
+}  // namespace newsclaim::crawler

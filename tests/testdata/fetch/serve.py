@@ -1,0 +1,160 @@
+#!/usr/bin/env python3
+"""A loopback HTTP/1.1 server for the fetcher and crawler tests, misbehaving on request.
+
+Usage: serve.py DIR [--robots-status CODE] [--robots-file NAME] [--encoded-dir DIR]
+
+Binds 127.0.0.1 on a free port and prints the port as the first line on
+stdout. Files under DIR are served with an ETag (sha1 of the bytes) and
+Last-Modified, honouring If-None-Match and If-Modified-Since with 304.
+--robots-status answers /robots.txt with that status instead of the file;
+--robots-file serves DIR/NAME as /robots.txt.
+
+Special paths:
+  /gzip-bomb          50 MB of zeros, Content-Encoding: gzip (about 50 KB on the wire)
+  /redirect-loop?n=N  302 to itself with n+1, forever
+  /redirect?to=PATH   301 to PATH
+  /slow?seconds=S     waits S seconds (default 5), then a small page
+  /status/CODE        an empty response with that status (Retry-After: 1 on 429/503)
+  /gzipped-page       a small HTML page sent with Content-Encoding: gzip
+  /encoded/ENC/FILE   FILE from --encoded-dir DIR, sent as is with Content-Encoding: ENC
+                      (e.g. the samples in ../shared/data/http-compression)
+  /client-port        the client's TCP port: shows whether a connection was reused
+Logs go to stderr. Stops on SIGTERM.
+"""
+import email.utils
+import functools
+import gzip
+import hashlib
+import http.server
+import mimetypes
+import os
+import signal
+import sys
+import time
+import urllib.parse
+
+BOMB_BYTES = 50 * 1024 * 1024
+
+
+@functools.lru_cache(maxsize=None)
+def gzip_bomb():
+    return gzip.compress(b"\0" * BOMB_BYTES, compresslevel=9)
+
+
+class Handler(http.server.BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"  # keep-alive, so connection reuse can happen
+    root = "."
+    robots_status = 0
+    robots_file = "robots.txt"
+    encoded_dir = None
+
+    def log_message(self, format, *args):
+        sys.stderr.write("serve.py: " + (format % args) + "\n")
+
+    def send_body(self, status, body, content_type="text/html; charset=utf-8", headers=()):
+        self.send_response(status)
+        self.send_header("Content-Type", content_type)
+        self.send_header("Content-Length", str(len(body)))
+        for name, value in headers:
+            self.send_header(name, value)
+        self.end_headers()
+        if self.command != "HEAD":
+            self.wfile.write(body)
+
+    def do_HEAD(self):
+        self.do_GET()
+
+    def do_GET(self):
+        url = urllib.parse.urlsplit(self.path)
+        query = urllib.parse.parse_qs(url.query)
+        path = url.path
+        if path == "/gzip-bomb":
+            return self.send_body(200, gzip_bomb(), headers=[("Content-Encoding", "gzip")])
+        if path == "/gzipped-page":
+            page = b"<html><body><p>compressed hello</p></body></html>"
+            return self.send_body(200, gzip.compress(page), headers=[("Content-Encoding", "gzip")])
+        if path == "/client-port":
+            return self.send_body(200, str(self.client_address[1]).encode(), "text/plain")
+        if path.startswith("/encoded/") and self.encoded_dir:
+            _, _, encoding, name = path.split("/", 3)
+            full = os.path.join(self.encoded_dir, os.path.basename(name))
+            if not os.path.isfile(full):
+                return self.send_body(404, b"not found\n", "text/plain")
+            with open(full, "rb") as f:
+                body = f.read()
+            encoding = urllib.parse.unquote(encoding)
+            return self.send_body(200, body, headers=[("Content-Encoding", encoding)])
+        if path == "/redirect-loop":
+            n = int(query.get("n", ["0"])[0])
+            return self.send_body(302, b"", headers=[("Location", "/redirect-loop?n=%d" % (n + 1))])
+        if path == "/redirect":
+            return self.send_body(301, b"", headers=[("Location", query.get("to", ["/"])[0])])
+        if path == "/slow":
+            time.sleep(float(query.get("seconds", ["5"])[0]))
+            return self.send_body(200, b"<html><body>finally</body></html>")
+        if path.startswith("/status/"):
+            code = int(path[len("/status/"):])
+            headers = [("Retry-After", "1")] if code in (429, 503) else []
+            return self.send_body(code, b"", headers=headers)
+        if path == "/robots.txt" and self.robots_status:
+            return self.send_body(self.robots_status, b"robots unavailable\n", "text/plain")
+        if path == "/robots.txt":
+            path = "/" + self.robots_file
+        return self.send_file(path)
+
+    def send_file(self, path):
+        relative = urllib.parse.unquote(path).lstrip("/")
+        if relative == "" or relative.endswith("/"):
+            relative += "index.html"
+        full = os.path.realpath(os.path.join(self.root, relative))
+        if not full.startswith(os.path.realpath(self.root) + os.sep) or not os.path.isfile(full):
+            return self.send_body(404, b"not found\n", "text/plain")
+        with open(full, "rb") as f:
+            body = f.read()
+        etag = '"%s"' % hashlib.sha1(body).hexdigest()[:16]
+        mtime = int(os.path.getmtime(full))
+        last_modified = email.utils.formatdate(mtime, usegmt=True)
+        validators = [("ETag", etag), ("Last-Modified", last_modified)]
+        if_none_match = self.headers.get("If-None-Match")
+        if if_none_match is not None:
+            if etag in [tag.strip() for tag in if_none_match.split(",")] or if_none_match.strip() == "*":
+                return self.send_body(304, b"", headers=validators)
+        elif self.headers.get("If-Modified-Since"):
+            try:
+                since = email.utils.parsedate_to_datetime(self.headers["If-Modified-Since"])
+                if mtime <= since.timestamp():
+                    return self.send_body(304, b"", headers=validators)
+            except (TypeError, ValueError):
+                pass
+        content_type = mimetypes.guess_type(full)[0] or "application/octet-stream"
+        if full.endswith(".rss"):
+            content_type = "application/rss+xml"
+        elif full.endswith(".xml"):
+            content_type = "application/xml"
+        elif full.endswith(".txt"):
+            content_type = "text/plain"
+        elif full.endswith(".html"):
+            content_type = "text/html"  # no charset: pages declare theirs in <meta>
+        return self.send_body(200, body, content_type, validators)
+
+
+def main():
+    args = sys.argv[1:]
+    if not args:
+        sys.exit("usage: serve.py DIR [--robots-status CODE] [--robots-file NAME] [--encoded-dir DIR]")
+    Handler.root = args[0]
+    if "--robots-status" in args:
+        Handler.robots_status = int(args[args.index("--robots-status") + 1])
+    if "--encoded-dir" in args:
+        Handler.encoded_dir = args[args.index("--encoded-dir") + 1]
+    if "--robots-file" in args:
+        Handler.robots_file = args[args.index("--robots-file") + 1]
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    server.daemon_threads = True
+    signal.signal(signal.SIGTERM, lambda *_: os._exit(0))
+    print(server.server_address[1], flush=True)
+    server.serve_forever()
+
+
+if __name__ == "__main__":
+    main()
