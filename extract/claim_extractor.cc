@@ -1,1 +1,1395 @@
-// placeholder
+#include "extract/claim_extractor.h"
+
+#include <algorithm>
+#include <cstdio>
+#include <optional>
+#include <string>
+#include <utility>
+
+#include "base/hash.h"
+#include "base/utf8.h"
+#include "extract/claim_tables.h"
+#include "extract/mention_parser.h"
+#include "extract/sentences.h"
+#include "extract/tokenizer.h"
+
+namespace newsclaim::extract {
+
+namespace {
+
+using Tables = ClaimRules::Tables;
+
+// ---- Characters --------------------------------------------------------------
+
+bool IsJapaneseChar(char32_t c) {
+  return (c >= 0x3040 && c <= 0x30FF) || (c >= 0x3400 && c <= 0x4DBF) ||
+         (c >= 0x4E00 && c <= 0x9FFF) || (c >= 0xFF66 && c <= 0xFF9F);
+}
+
+bool IsSpaceChar(char32_t c) {
+  return c == U' ' || c == U'\t' || c == U'\u3000' || c == U'\u00A0';
+}
+
+bool IsAsciiLetter(char32_t c) {
+  return (c >= U'a' && c <= U'z') || (c >= U'A' && c <= U'Z');
+}
+
+bool IsAsciiDigit(char32_t c) { return c >= U'0' && c <= U'9'; }
+
+// Punctuation that ends a clause: a figure's context does not reach past it.
+bool IsClauseBreak(char32_t c) {
+  return c == U'、' || c == U'。' || c == U',' || c == U';' || c == U':' ||
+         c == U'!' || c == U'?';
+}
+
+// True if `word` occurs in `text` at `pos` (false past the end).
+bool StartsAt(std::u32string_view text, int64_t pos, std::u32string_view word) {
+  if (pos < 0 || pos > static_cast<int64_t>(text.size())) return false;
+  return text.substr(pos).substr(0, word.size()) == word;
+}
+
+// Days from 1970-01-01 of "YYYY-MM-DD" (civil calendar), or nullopt.
+std::optional<int64_t> DaysOf(const std::string& date) {
+  int y = 0, m = 0, d = 0;
+  if (std::sscanf(date.c_str(), "%d-%d-%d", &y, &m, &d) != 3) return std::nullopt;
+  y -= m <= 2;
+  const int64_t era = (y >= 0 ? y : y - 399) / 400;
+  const int64_t yoe = y - era * 400;
+  const int64_t doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+  const int64_t doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+  return era * 146097 + doe - 719468;
+}
+
+bool SpansAYear(const DateRange& range) {
+  std::optional<int64_t> start = DaysOf(range.start);
+  std::optional<int64_t> end = DaysOf(range.end);
+  return start && end && *end - *start + 1 >= 360;
+}
+
+// ---- One sentence, analysed ---------------------------------------------------
+
+// An organization, government or country named in a sentence. Offsets are
+// normalized code points of the sentence.
+struct EntityRef {
+  int64_t start = 0;
+  int64_t end = 0;
+  std::string name;  // canonical, resolved anaphor, or the surface
+  std::string type;  // gazetteer type; "organization" when not listed
+  int index = -1;    // gazetteer index, -1 when not listed
+  bool maker = false;  // names a product's maker: NVIDIAのGPU, Nvidia H100
+  bool anaphor = false;
+  enum class Mark { kNone, kReceiver, kSupplier, kPartner, kOblique };
+  Mark mark = Mark::kNone;
+};
+
+struct Analysis {
+  const Sentence* sentence = nullptr;
+  std::u32string norm;
+  std::u32string folded;
+  bool ja = false;
+  std::vector<MentionInfo> mentions;
+  std::vector<EntityRef> entities;  // sorted by start
+  std::vector<LexiconMatch> products;
+  std::vector<LexiconMatch> gpu_words;
+  std::vector<Token> tokens;  // only for Japanese sentences with a figure
+  bool has_gpu = false;       // a GPU word or a GPU product
+  std::vector<int64_t> byte_of_cp;  // of sentence->text, for claim surfaces
+};
+
+// What earlier sentences of the article established.
+struct ArticleContext {
+  // Entities that were the topic or subject of a sentence, oldest first.
+  std::vector<std::pair<std::string, std::string>> subjects;  // name, type
+  std::vector<int> seen;  // gazetteer indexes named so far, oldest first
+  // The supplier (and product) of the last supply deal about GPUs, and of
+  // the last one about money (a subsidy, an investment).
+  std::string gpu_supplier;
+  std::string gpu_product;
+  std::string money_supplier;
+  bool previous_has_gpu = false;
+  bool previous_has_gpu_claim = false;  // scratch for UpdateContext
+  int sentences_since_gpu = 100;
+};
+
+// Subject and counterparty of one figure.
+struct SubjectChoice {
+  std::vector<std::string> subjects;  // more than one: a coordinated list
+  std::string counterparty;
+  bool list = false;  // subjects came from a coordinated list
+};
+
+// A word that gives a status, at a position in the sentence.
+struct StatusCue {
+  int64_t start = 0;
+  int64_t end = 0;
+  ClaimStatus status = ClaimStatus::kNone;
+  bool stop = false;  // a status verb in a form that states no status
+  bool tense = false;  // read from tense (skipped by status = "explicit")
+};
+
+bool Overlaps(int64_t a0, int64_t a1, int64_t b0, int64_t b1) {
+  return a0 < b1 && b0 < a1;
+}
+
+// True if `word` is exactly a word of `lexicon`.
+bool IsWord(const Lexicon& lexicon, std::u32string_view folded) {
+  if (folded.empty()) return false;
+  LexiconMatch match = lexicon.MatchAt(folded, folded, 0);
+  return match.value >= 0 && match.end == static_cast<int64_t>(folded.size());
+}
+
+int64_t SkipSpaces(std::u32string_view text, int64_t pos) {
+  while (pos < static_cast<int64_t>(text.size()) && IsSpaceChar(text[pos])) ++pos;
+  return pos;
+}
+
+int64_t SkipSpacesBack(std::u32string_view text, int64_t pos) {
+  while (pos > 0 && IsSpaceChar(text[pos - 1])) --pos;
+  return pos;
+}
+
+// The ASCII word (letters, digits, ' and -) ending at `end`, skipping
+// spaces before `end`; returns [start, end) of it, or an empty span.
+std::pair<int64_t, int64_t> WordBefore(std::u32string_view folded, int64_t end) {
+  end = SkipSpacesBack(folded, end);
+  int64_t start = end;
+  while (start > 0 && (IsAsciiLetter(folded[start - 1]) ||
+                       IsAsciiDigit(folded[start - 1]) ||
+                       folded[start - 1] == U'\'' || folded[start - 1] == U'-')) {
+    --start;
+  }
+  return {start, end};
+}
+
+}  // namespace
+
+// ---- The extractor ----------------------------------------------------------
+
+struct ClaimExtractor::Impl {
+  std::shared_ptr<const Tables> tables_owner;
+  const Tables* tables = nullptr;
+  MentionParser parser;
+  SentenceSplitter splitter;
+  Tokenizer tokenizer;
+
+  Impl(std::shared_ptr<const Tables> owner, MentionParser p, SentenceSplitter s,
+       Tokenizer t)
+      : tables_owner(std::move(owner)),
+        tables(tables_owner.get()),
+        parser(std::move(p)),
+        splitter(std::move(s)),
+        tokenizer(std::move(t)) {}
+
+  std::vector<Claim> Extract(const Article& article, std::string_view url);
+
+ private:
+  Analysis Analyze(const Sentence& sentence, const Article& article,
+                   const ArticleContext& context);
+  void FindEntities(Analysis* a, const ArticleContext& context) const;
+  void FindUnknownOrganizations(Analysis* a) const;
+  void MarkEntities(Analysis* a) const;
+  std::string ResolveAnaphor(int type, const ArticleContext& context) const;
+
+  const ClaimRule* ChooseRule(const Analysis& a, const MentionInfo& info,
+                              const ArticleContext& context) const;
+  bool GpuAdjacent(const Analysis& a, const Mention& m, int window) const;
+  bool IsGpuUnit(const std::string& unit) const;
+
+  SubjectChoice ChooseSubject(const Analysis& a, const Mention& m,
+                              ClaimKind kind, const ArticleContext& context) const;
+  std::vector<const EntityRef*> TopicEntities(const Analysis& a, int64_t before,
+                                              bool unmarked_only) const;
+  std::vector<const EntityRef*> ExtendList(const Analysis& a,
+                                           const EntityRef* last) const;
+  bool SupplyDeal(const Analysis& a, const Mention& m, std::string* receiver,
+                  std::string* supplier) const;
+  std::string SupplierOf(const Analysis& a) const;
+  bool Related(const std::string& a, const std::string& b) const;
+
+  std::string ChooseProduct(const Analysis& a, const Mention& m, ClaimKind kind,
+                            const ArticleContext& context) const;
+  std::optional<ClaimTime> ChooseTime(const Analysis& a, size_t mention_index) const;
+  std::optional<TimeRelation> DateRelation(const Analysis& a,
+                                           const MentionInfo& date) const;
+  ClaimStatus ChooseStatus(const Analysis& a, const Mention& m,
+                           const ClaimRule& rule) const;
+  std::vector<StatusCue> StatusCues(const Analysis& a) const;
+
+  void UpdateContext(const Analysis& a, const std::vector<Claim>& claims,
+                     ArticleContext* context) const;
+};
+
+StatusOr<ClaimExtractor> ClaimExtractor::Create(const RuleSet& rules) {
+  if (rules.claims.tables == nullptr) {
+    return InvalidArgumentError("claim rules are not loaded");
+  }
+  ASSIGN_OR_RETURN(MentionParser parser, MentionParser::Create(rules.numbers));
+  ASSIGN_OR_RETURN(SentenceSplitter splitter, SentenceSplitter::Create());
+  ASSIGN_OR_RETURN(Tokenizer tokenizer, Tokenizer::Create());
+  return ClaimExtractor(std::make_unique<Impl>(
+      rules.claims.tables, std::move(parser), std::move(splitter),
+      std::move(tokenizer)));
+}
+
+ClaimExtractor::ClaimExtractor(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+ClaimExtractor::ClaimExtractor(ClaimExtractor&&) noexcept = default;
+ClaimExtractor& ClaimExtractor::operator=(ClaimExtractor&&) noexcept = default;
+ClaimExtractor::~ClaimExtractor() = default;
+
+std::vector<Claim> ClaimExtractor::Extract(const Article& article,
+                                           std::string_view url) {
+  return impl_->Extract(article, url);
+}
+
+std::vector<Claim> ClaimExtractor::Impl::Extract(const Article& article,
+                                                 std::string_view url) {
+  std::vector<Claim> claims;
+  ArticleContext context;
+  const std::string published = article.published.substr(0, 10);
+  for (const Sentence& sentence : splitter.Split(article.text)) {
+    Analysis a = Analyze(sentence, article, context);
+    std::vector<Claim> sentence_claims;
+    for (size_t i = 0; i < a.mentions.size(); ++i) {
+      const MentionInfo& info = a.mentions[i];
+      const Mention& m = info.mention;
+      const ClaimRule* rule = ChooseRule(a, info, context);
+      if (rule == nullptr) continue;
+
+      Claim claim;
+      claim.kind = rule->kind;
+      claim.rule = rule->id;
+      int64_t figure_end = m.end;
+      if (rule->kind == ClaimKind::kDate) {
+        // The date alone: "2030年", not "2030年までに" (the deadline word
+        // belongs to the figures the date bounds).
+        for (LexiconMatch word = tables->time_after.MatchEndingAt(a.folded, a.norm, figure_end);
+             word.value >= 0 && word.value != Tables::kDuringIfYear && word.start > m.start;
+             word = tables->time_after.MatchEndingAt(a.folded, a.norm, figure_end)) {
+          figure_end = word.start;
+        }
+      }
+      int64_t figure_start = m.start;
+      if (rule->kind == ClaimKind::kDate) {
+        // ... and "fiscal 2030", not "by fiscal 2030".
+        LexiconMatch word = tables->time_before.MatchAt(a.folded, a.norm, figure_start);
+        if (word.value >= 0 && word.end < figure_end) {
+          figure_start = SkipSpaces(a.folded, word.end);
+        }
+      }
+      std::pair<int64_t, int64_t> span = sentence.ToArticleSpan(figure_start, figure_end);
+      claim.start = span.first;
+      claim.end = span.second;
+      const int64_t local0 = span.first - sentence.cp_start;
+      const int64_t local1 = span.second - sentence.cp_start;
+      claim.text = sentence.text.substr(
+          a.byte_of_cp[local0], a.byte_of_cp[local1] - a.byte_of_cp[local0]);
+      claim.quote = sentence.text;
+      claim.url = std::string(url);
+      claim.title = article.title;
+      claim.lang = a.ja ? "ja" : "en";
+      claim.published = published;
+
+      SubjectChoice subject;
+      if (rule->kind == ClaimKind::kDate) {
+        if (m.date) claim.time = ClaimTime{*m.date, TimeRelation::kOn};
+      } else {
+        claim.interval = m.interval;
+        if (rule->unit == "{currency}") {
+          claim.unit = m.currency;
+        } else if (rule->unit == "{counter}") {
+          claim.unit = m.unit;
+        } else {
+          claim.unit = rule->unit;
+        }
+        subject = ChooseSubject(a, m, rule->kind, context);
+        claim.counterparty = subject.counterparty;
+        claim.product = ChooseProduct(a, m, rule->kind, context);
+        claim.time = ChooseTime(a, i);
+        claim.status = ChooseStatus(a, m, *rule);
+        if (claim.status == ClaimStatus::kNone && claim.time &&
+            claim.time->relation == TimeRelation::kBy &&
+            rule->status_from != ClaimRule::StatusFrom::kNone) {
+          claim.status = ClaimStatus::kPlanned;  // a deadline is a plan
+        }
+      }
+
+      const std::string id_base = claim.url + ":" + std::to_string(claim.start) +
+                                  ":" + std::to_string(claim.end) + ":" + claim.rule;
+      if (m.distributive && subject.list && subject.subjects.size() > 1) {
+        // それぞれ / each: the figure holds for every listed entity.
+        for (const std::string& name : subject.subjects) {
+          Claim copy = claim;
+          copy.subject = name;
+          copy.counterparty.clear();
+          copy.id = HexHash64(id_base + ":" + name);
+          sentence_claims.push_back(std::move(copy));
+        }
+        continue;
+      }
+      if (!subject.subjects.empty()) claim.subject = subject.subjects.front();
+      claim.id = HexHash64(id_base);
+      sentence_claims.push_back(std::move(claim));
+    }
+    UpdateContext(a, sentence_claims, &context);
+    for (Claim& claim : sentence_claims) claims.push_back(std::move(claim));
+  }
+  return claims;
+}
+
+// ---- Analysis of one sentence ------------------------------------------------
+
+Analysis ClaimExtractor::Impl::Analyze(const Sentence& sentence,
+                                       const Article& article,
+                                       const ArticleContext& context) {
+  Analysis a;
+  a.sentence = &sentence;
+  a.norm = DecodeUtf8(sentence.normalized);
+  a.folded = FoldCodePoints(a.norm);
+  a.ja = std::any_of(a.norm.begin(), a.norm.end(), IsJapaneseChar);
+  a.byte_of_cp = CodePointByteOffsets(sentence.text);
+
+  ParseOptions options;
+  options.lang = a.ja ? Lang::kJa : Lang::kEn;
+  options.ref = article.published;
+  options.skip_furniture = true;
+  a.products = tables->product_lexicon.FindAll(a.folded, a.norm);
+  for (const LexiconMatch& word : tables->gpu_words.FindAll(a.folded, a.norm)) {
+    bool inside_product = std::any_of(
+        a.products.begin(), a.products.end(), [&](const LexiconMatch& p) {
+          return Overlaps(word.start, word.end, p.start, p.end);
+        });
+    if (!inside_product) a.gpu_words.push_back(word);
+  }
+  // The figure parser does not start a number right after a letter, so
+  // "GPU26万枚" would hide its figure. Parse a copy in which the letter
+  // before such a figure is a space: one code point for one, so offsets
+  // hold, and names and GPU words are still read from the real text.
+  std::u32string parse_text = a.norm;
+  for (const LexiconMatch& word : a.gpu_words) {
+    if (word.end < static_cast<int64_t>(parse_text.size()) &&
+        IsAsciiDigit(parse_text[word.end]) && IsAsciiLetter(parse_text[word.end - 1])) {
+      parse_text[word.end - 1] = U' ';
+    }
+  }
+  a.mentions = parser.ParseDetailed(EncodeUtf8(parse_text), options);
+  a.has_gpu = !a.gpu_words.empty() ||
+              std::any_of(a.products.begin(), a.products.end(),
+                          [&](const LexiconMatch& p) {
+                            return tables->products[p.value].gpu;
+                          });
+
+  // Morphemes only where a figure may become a claim: MeCab is the most
+  // expensive step, and most sentences hold no figure.
+  bool has_figure = std::any_of(
+      a.mentions.begin(), a.mentions.end(), [](const MentionInfo& info) {
+        return info.mention.kind != MentionKind::kNumber &&
+               info.mention.kind != MentionKind::kOrdinal &&
+               !info.mention.equivalent_of;
+      });
+  if (a.ja && has_figure) {
+    StatusOr<std::vector<Token>> tokens = tokenizer.Tokenize(sentence.normalized);
+    if (tokens.ok()) a.tokens = std::move(tokens).value();
+  }
+  FindEntities(&a, context);
+  return a;
+}
+
+void ClaimExtractor::Impl::FindEntities(Analysis* a,
+                                        const ArticleContext& context) const {
+  for (const LexiconMatch& match : tables->entity_lexicon.FindAll(a->folded, a->norm)) {
+    EntityRef ref;
+    ref.start = match.start;
+    ref.end = match.end;
+    ref.index = match.value;
+    ref.name = tables->entities[match.value].name;
+    ref.type = tables->entities[match.value].type;
+    // Absorb a legal suffix ("Samsung Electronics Co., Ltd.", "NVIDIA株式会社").
+    int64_t after = SkipSpaces(a->folded, ref.end);
+    LexiconMatch suffix = tables->legal_suffixes.MatchAt(a->folded, a->norm, after);
+    if (suffix.value >= 0) ref.end = suffix.end;
+    LexiconMatch prefix = tables->legal_suffixes.MatchEndingAt(
+        a->folded, a->norm, SkipSpacesBack(a->folded, ref.start));
+    if (prefix.value >= 0) ref.start = prefix.start;
+    a->entities.push_back(std::move(ref));
+  }
+  for (const LexiconMatch& match : tables->anaphora.FindAll(a->folded, a->norm)) {
+    bool inside = std::any_of(a->entities.begin(), a->entities.end(),
+                              [&](const EntityRef& e) {
+                                return Overlaps(match.start, match.end, e.start, e.end);
+                              });
+    if (inside) continue;
+    // An organization named earlier in the same sentence comes first
+    // ("OpenAI's chief executive said the company has committed...").
+    std::string name;
+    if (match.value == Tables::kCompany) {
+      for (const EntityRef& e : a->entities) {
+        if (e.end <= match.start && !e.maker && !e.anaphor &&
+            (e.type == "company" || e.type == "group")) {
+          name = e.name;
+        }
+      }
+    }
+    if (name.empty()) name = ResolveAnaphor(match.value, context);
+    if (name.empty()) continue;
+    EntityRef ref;
+    ref.start = match.start;
+    ref.end = match.end;
+    ref.name = name;
+    ref.index = tables->FindEntity(name);
+    ref.type = ref.index >= 0 ? tables->entities[ref.index].type : "organization";
+    ref.anaphor = true;
+    a->entities.push_back(std::move(ref));
+  }
+  FindUnknownOrganizations(a);
+  std::sort(a->entities.begin(), a->entities.end(),
+            [](const EntityRef& x, const EntityRef& y) { return x.start < y.start; });
+  MarkEntities(a);
+}
+
+// Organizations missing from the gazetteer: MeCab's 固有名詞・組織 in
+// Japanese, and capitalized phrases ending in an organization word
+// ("Colossus Networks Inc.") in English. The surface, without legal
+// suffixes, becomes the name.
+void ClaimExtractor::Impl::FindUnknownOrganizations(Analysis* a) const {
+  auto covered = [&](int64_t start, int64_t end) {
+    for (const EntityRef& e : a->entities) {
+      if (Overlaps(start, end, e.start, e.end)) return true;
+    }
+    for (const LexiconMatch& p : a->products) {
+      if (Overlaps(start, end, p.start, p.end)) return true;
+    }
+    for (const LexiconMatch& g : a->gpu_words) {
+      if (Overlaps(start, end, g.start, g.end)) return true;
+    }
+    return false;
+  };
+  std::vector<EntityRef> found;
+  auto add = [&](int64_t start, int64_t end) {
+    // Drop legal suffixes on either side.
+    LexiconMatch suffix = tables->legal_suffixes.MatchEndingAt(a->folded, a->norm, end);
+    if (suffix.value >= 0 && suffix.start > start) end = SkipSpacesBack(a->folded, suffix.start);
+    LexiconMatch prefix = tables->legal_suffixes.MatchAt(a->folded, a->norm, start);
+    if (prefix.value >= 0 && prefix.end < end) start = SkipSpaces(a->folded, prefix.end);
+    if (end - start < 2 || covered(start, end)) return;
+    if (IsWord(tables->subject.non_organizations, a->folded.substr(start, end - start))) {
+      return;
+    }
+    EntityRef ref;
+    ref.start = start;
+    ref.end = end;
+    ref.name = EncodeUtf8(a->norm.substr(start, end - start));
+    ref.type = "organization";
+    found.push_back(std::move(ref));
+  };
+  if (a->ja) {
+    for (size_t i = 0; i < a->tokens.size();) {
+      const Token& token = a->tokens[i];
+      bool organization = token.pos1 == "固有名詞" && token.pos2 == "組織";
+      // IPADIC tags unknown Latin words as organizations too often.
+      bool latin_only = std::all_of(token.surface.begin(), token.surface.end(),
+                                    [](char c) { return (c & 0x80) == 0; });
+      if (!organization || latin_only) {
+        ++i;
+        continue;
+      }
+      size_t j = i + 1;
+      while (j < a->tokens.size() && a->tokens[j].pos == "名詞" &&
+             (a->tokens[j].pos2 == "組織" || a->tokens[j].pos1 == "接尾") &&
+             a->tokens[j].cp_start == a->tokens[j - 1].cp_end) {
+        ++j;
+      }
+      add(token.cp_start, a->tokens[j - 1].cp_end);
+      i = j;
+    }
+  } else {
+    const int64_t n = static_cast<int64_t>(a->norm.size());
+    int64_t i = 0;
+    while (i < n) {
+      bool word_start = (i == 0 || !IsAsciiLetter(a->norm[i - 1])) &&
+                        a->norm[i] >= U'A' && a->norm[i] <= U'Z';
+      if (!word_start) {
+        ++i;
+        continue;
+      }
+      // A run of capitalized words separated by single spaces.
+      int64_t start = i;
+      int64_t end = i;
+      int64_t last_word_start = i;
+      int64_t j = i;
+      while (j < n && a->norm[j] >= U'A' && a->norm[j] <= U'Z') {
+        int64_t k = j;
+        while (k < n && (IsAsciiLetter(a->norm[k]) || IsAsciiDigit(a->norm[k]) ||
+                         a->norm[k] == U'.' || a->norm[k] == U'&')) {
+          ++k;
+        }
+        last_word_start = j;
+        end = k;
+        if (k + 1 < n && a->norm[k] == U' ' && a->norm[k + 1] >= U'A' &&
+            a->norm[k + 1] <= U'Z') {
+          j = k + 1;
+        } else {
+          break;
+        }
+      }
+      int64_t head_end = end;
+      while (head_end > last_word_start && a->norm[head_end - 1] == U'.') --head_end;
+      std::u32string_view head(a->folded.data() + last_word_start,
+                               head_end - last_word_start);
+      bool org = last_word_start > start &&
+                 (IsWord(tables->subject.org_heads, head) ||
+                  IsWord(tables->subject.org_heads,
+                         std::u32string_view(a->folded.data() + last_word_start,
+                                             end - last_word_start)));
+      if (org) {
+        // "The" opens a sentence, not a name.
+        if (StartsAt(a->folded, start, U"the ")) start += 4;
+        add(start, end);
+      }
+      i = std::max(end, i + 1);
+    }
+  }
+  for (EntityRef& ref : found) a->entities.push_back(std::move(ref));
+}
+
+// Flags each entity as a maker (NVIDIAのGPU, Nvidia H100) and records the
+// case particle after it (ja) or the preposition before it (en).
+void ClaimExtractor::Impl::MarkEntities(Analysis* a) const {
+  const SubjectWords& words = tables->subject;
+  for (EntityRef& e : a->entities) {
+    for (const LexiconMatch& p : a->products) {
+      if (Overlaps(e.start, e.end, p.start, p.end)) e.maker = true;
+    }
+    // Skip joiners and opening quotes: エヌビディア製の「H200」, NVIDIA's "B200".
+    int64_t pos = SkipSpaces(a->folded, e.end);
+    for (bool moved = true; moved;) {
+      moved = false;
+      for (std::u32string_view joiner :
+           {std::u32string_view(U"の"), std::u32string_view(U"製"),
+            std::u32string_view(U"'s"), std::u32string_view(U"「"),
+            std::u32string_view(U"『"), std::u32string_view(U"\""),
+            std::u32string_view(U"“")}) {
+        if (StartsAt(a->folded, pos, joiner)) {
+          pos = SkipSpaces(a->folded, pos + static_cast<int64_t>(joiner.size()));
+          moved = true;
+        }
+      }
+    }
+    for (const LexiconMatch& p : a->products) {
+      if (p.start == pos) e.maker = true;
+    }
+    for (const LexiconMatch& g : a->gpu_words) {
+      if (g.start == pos) e.maker = true;
+    }
+    if (a->ja) {
+      auto particle_at = [&](int64_t at) {
+        if (a->tokens.empty()) return true;
+        for (const Token& token : a->tokens) {
+          if (token.cp_start == at) return token.pos == "助詞";
+        }
+        return false;
+      };
+      if (words.partner_markers.MatchAt(a->folded, a->norm, e.end).value >= 0) {
+        e.mark = EntityRef::Mark::kPartner;
+      } else if (words.supplier_markers.MatchAt(a->folded, a->norm, e.end).value >= 0 &&
+                 particle_at(e.end)) {
+        e.mark = EntityRef::Mark::kSupplier;
+      } else if (words.receiver_markers.MatchAt(a->folded, a->norm, e.end).value >= 0 &&
+                 (particle_at(e.end) || StartsAt(a->folded, e.end, U"向"))) {
+        e.mark = EntityRef::Mark::kReceiver;
+      }
+    } else {
+      std::pair<int64_t, int64_t> word = WordBefore(a->folded, e.start);
+      std::u32string_view w(a->folded.data() + word.first, word.second - word.first);
+      if (w == U"the") {
+        word = WordBefore(a->folded, word.first);
+        w = std::u32string_view(a->folded.data() + word.first, word.second - word.first);
+      }
+      // Inside an indefinite noun phrase ("a former Sharp plant") a name
+      // is a modifier, never the subject.
+      std::pair<int64_t, int64_t> before = WordBefore(a->folded, word.first);
+      std::u32string_view w2(a->folded.data() + before.first, before.second - before.first);
+      if (w == U"a" || w == U"an" || w2 == U"a" || w2 == U"an") {
+        e.mark = EntityRef::Mark::kOblique;
+      } else if (IsWord(words.partner_preps, w)) {
+        e.mark = EntityRef::Mark::kPartner;
+      } else if (IsWord(words.supplier_preps, w)) {
+        e.mark = EntityRef::Mark::kSupplier;
+      } else if (IsWord(words.receiver_preps, w)) {
+        e.mark = EntityRef::Mark::kReceiver;
+      } else if (IsWord(words.oblique_preps, w)) {
+        e.mark = EntityRef::Mark::kOblique;
+      }
+    }
+  }
+  // Coordinated entities share the mark of the first: "between SoftBank
+  // Group and OpenAI", "to Samsung and SK".
+  if (!a->ja) {
+    for (size_t i = 1; i < a->entities.size(); ++i) {
+      EntityRef& e = a->entities[i];
+      if (e.mark != EntityRef::Mark::kNone) continue;
+      std::vector<const EntityRef*> list = ExtendList(*a, &e);
+      if (list.size() > 1) e.mark = list.front()->mark;
+    }
+  }
+}
+
+std::string ClaimExtractor::Impl::ResolveAnaphor(int type,
+                                                 const ArticleContext& context) const {
+  if (type == Tables::kCompany) {
+    for (auto it = context.subjects.rbegin(); it != context.subjects.rend(); ++it) {
+      if (it->second == "company" || it->second == "group" ||
+          it->second == "organization") {
+        return it->first;
+      }
+    }
+    return "";
+  }
+  for (auto it = context.seen.rbegin(); it != context.seen.rend(); ++it) {
+    const EntityEntry& entry = tables->entities[*it];
+    if (type == Tables::kMinistry) {
+      if (entry.type == "ministry") return entry.name;
+      continue;
+    }
+    if (entry.type == "government") return entry.name;
+    // A ministry or agency stands for its government.
+    std::string parent = entry.part_of;
+    for (int depth = 0; !parent.empty() && depth < 4; ++depth) {
+      int index = tables->FindEntity(parent);
+      if (index < 0) break;
+      if (tables->entities[index].type == "government") return parent;
+      parent = tables->entities[index].part_of;
+    }
+  }
+  return "";
+}
+
+// ---- Kind --------------------------------------------------------------------
+
+bool ClaimExtractor::Impl::IsGpuUnit(const std::string& unit) const {
+  std::u32string folded = DecodeUtf8(FoldForMatch(unit));
+  if (IsWord(tables->gpu_words, folded)) return true;
+  LexiconMatch product = tables->product_lexicon.MatchAt(folded, folded, 0);
+  return product.value >= 0 && product.end == static_cast<int64_t>(folded.size()) &&
+         tables->products[product.value].gpu;
+}
+
+// A GPU word or GPU product within `window` of the figure: code points of
+// filler in Japanese (26万枚のGPU, GPUを26万枚), words in English (13,000
+// Blackwell GPUs). Entity and product names cost nothing; a clause break,
+// another number or (ja) a content noun ends the search.
+bool ClaimExtractor::Impl::GpuAdjacent(const Analysis& a, const Mention& m,
+                                       int window) const {
+  auto is_gpu_product = [&](const LexiconMatch& p) { return tables->products[p.value].gpu; };
+  for (const LexiconMatch& g : a.gpu_words) {
+    if (Overlaps(g.start, g.end, m.start, m.end)) return true;
+  }
+  for (const LexiconMatch& p : a.products) {
+    if (is_gpu_product(p) && Overlaps(p.start, p.end, m.start, m.end)) return true;
+  }
+  auto content_noun_at = [&](int64_t pos) {
+    for (const Token& token : a.tokens) {
+      if (token.cp_start <= pos && pos < token.cp_end) {
+        return token.pos == "名詞" &&
+               (token.pos1 == "一般" || token.pos1 == "固有名詞" ||
+                token.pos1 == "サ変接続");
+      }
+    }
+    return false;
+  };
+  auto skip_name = [&](int64_t pos, bool forward) -> int64_t {
+    for (const EntityRef& e : a.entities) {
+      if (forward ? e.start == pos : e.end == pos) return forward ? e.end : e.start;
+    }
+    for (const LexiconMatch& p : a.products) {
+      if (forward ? p.start == pos : p.end == pos) return forward ? p.end : p.start;
+    }
+    return -1;
+  };
+  const int64_t n = static_cast<int64_t>(a.norm.size());
+  // "208億個のトランジスタ": a figure followed by の and another noun counts
+  // that noun, whatever GPU word stands before it.
+  if (a.ja && StartsAt(a.folded, m.end, U"の") && content_noun_at(m.end + 1)) {
+    bool gpu_next = std::any_of(a.gpu_words.begin(), a.gpu_words.end(),
+                                [&](const LexiconMatch& g) { return g.start == m.end + 1; }) ||
+                    std::any_of(a.products.begin(), a.products.end(),
+                                [&](const LexiconMatch& p) { return p.start == m.end + 1; }) ||
+                    std::any_of(a.entities.begin(), a.entities.end(),
+                                [&](const EntityRef& e) { return e.start == m.end + 1; });
+    if (!gpu_next) return false;
+  }
+  // Forward from the end of the figure.
+  {
+    int cost = 0;
+    int64_t pos = m.end;
+    while (pos < n && cost <= window) {
+      if (IsSpaceChar(a.norm[pos])) {
+        ++pos;
+        continue;
+      }
+      for (const LexiconMatch& g : a.gpu_words) {
+        if (g.start == pos) return true;
+      }
+      for (const LexiconMatch& p : a.products) {
+        if (p.start == pos && is_gpu_product(p)) {
+          // "13,000 H100 accelerators": the product may qualify a GPU word.
+          return true;
+        }
+      }
+      int64_t skipped = skip_name(pos, true);
+      if (skipped > pos) {
+        pos = skipped;
+        continue;
+      }
+      char32_t c = a.norm[pos];
+      if (IsClauseBreak(c) || IsAsciiDigit(c)) break;
+      if (a.ja) {
+        if (content_noun_at(pos)) break;
+        ++cost;
+        ++pos;
+      } else {
+        ++cost;
+        while (pos < n && !IsSpaceChar(a.norm[pos])) ++pos;
+      }
+    }
+  }
+  // Backward from the start of the figure (GPU26万枚, GPUを26万枚).
+  if (a.ja) {
+    int cost = 0;
+    int64_t pos = m.start;
+    while (pos > 0 && cost <= window) {
+      for (const LexiconMatch& g : a.gpu_words) {
+        if (g.end == pos) return true;
+      }
+      for (const LexiconMatch& p : a.products) {
+        if (p.end == pos && is_gpu_product(p)) return true;
+      }
+      int64_t skipped = skip_name(pos, false);
+      if (skipped >= 0 && skipped < pos) {
+        pos = skipped;
+        continue;
+      }
+      char32_t c = a.norm[pos - 1];
+      if (IsClauseBreak(c) || IsAsciiDigit(c) || content_noun_at(pos - 1)) break;
+      if (!IsSpaceChar(c)) ++cost;
+      --pos;
+    }
+  }
+  return false;
+}
+
+const ClaimRule* ClaimExtractor::Impl::ChooseRule(
+    const Analysis& a, const MentionInfo& info,
+    const ArticleContext& context) const {
+  const Mention& m = info.mention;
+  if (m.equivalent_of) return nullptr;  // a conversion, not a second amount
+  // A figure inside a name is no figure ("RTX PRO 6000", "G42").
+  for (const LexiconMatch& p : a.products) {
+    if (Overlaps(p.start, p.end, m.start, m.end) &&
+        !(m.start <= p.start && p.end <= m.end)) {
+      return nullptr;
+    }
+  }
+  for (const EntityRef& e : a.entities) {
+    if (Overlaps(e.start, e.end, m.start, m.end) &&
+        !(m.start <= e.start && e.end <= m.end)) {
+      return nullptr;
+    }
+  }
+  const std::u32string unit = DecodeUtf8(FoldForMatch(m.unit));
+  const std::string unit_utf8 = EncodeUtf8(unit);
+  for (const ClaimRule& rule : tables->rules) {
+    if ((rule.lang == "ja" && !a.ja) || (rule.lang == "en" && a.ja)) continue;
+    if (std::find(rule.mentions.begin(), rule.mentions.end(), m.kind) ==
+        rule.mentions.end()) {
+      continue;
+    }
+    if (!rule.units.empty() &&
+        std::find(rule.units.begin(), rule.units.end(), unit_utf8) == rule.units.end()) {
+      continue;
+    }
+    if (std::find(rule.not_units.begin(), rule.not_units.end(), unit_utf8) !=
+        rule.not_units.end()) {
+      continue;
+    }
+    int64_t after = SkipSpaces(a.folded, m.end);
+    bool disqualified = false;
+    for (const std::string& word : rule.not_followed_by) {
+      std::u32string w = DecodeUtf8(word);
+      if (StartsAt(a.folded, after, w)) disqualified = true;
+    }
+    if (disqualified) continue;
+    bool accepted = false;
+    switch (rule.gpu_context) {
+      case GpuContext::kNone:
+        accepted = true;
+        break;
+      case GpuContext::kUnit:
+        accepted = !m.unit.empty() && IsGpuUnit(m.unit);
+        break;
+      case GpuContext::kAdjacent:
+        accepted = GpuAdjacent(a, m, rule.window);
+        break;
+      case GpuContext::kTopic:
+        accepted = a.has_gpu || (rule.previous_sentence && context.previous_has_gpu);
+        break;
+    }
+    if (accepted) return &rule;
+  }
+  return nullptr;
+}
+
+// ---- Subject and counterparty --------------------------------------------------
+
+bool ClaimExtractor::Impl::Related(const std::string& a, const std::string& b) const {
+  if (a == b) return true;
+  auto ancestors = [&](const std::string& name) {
+    std::vector<std::string> chain{name};
+    for (int depth = 0; depth < 4; ++depth) {
+      int index = tables->FindEntity(chain.back());
+      if (index < 0 || tables->entities[index].part_of.empty()) break;
+      chain.push_back(tables->entities[index].part_of);
+    }
+    return chain;
+  };
+  std::vector<std::string> up_a = ancestors(a);
+  std::vector<std::string> up_b = ancestors(b);
+  return std::find(up_a.begin(), up_a.end(), b) != up_a.end() ||
+         std::find(up_b.begin(), up_b.end(), a) != up_b.end();
+}
+
+// Entities coordinated with `last` before it (サムスン電子、SKグループ、現代自動車グループ;
+// Samsung, SK Group and Hyundai), in text order, ending with `last`.
+std::vector<const EntityRef*> ClaimExtractor::Impl::ExtendList(
+    const Analysis& a, const EntityRef* last) const {
+  std::vector<const EntityRef*> list{last};
+  size_t index = last - a.entities.data();
+  while (index > 0) {
+    const EntityRef& previous = a.entities[index - 1];
+    const EntityRef& current = *list.front();
+    if (previous.maker || previous.end > current.start) break;
+    std::u32string gap(a.folded.substr(previous.end, current.start - previous.end));
+    gap.erase(std::remove_if(gap.begin(), gap.end(), IsSpaceChar), gap.end());
+    // An alias in brackets right after its entity: アマゾン・ウェブ・サービス（AWS）.
+    if ((gap == U"(" || gap.empty()) && previous.name == current.name) {
+      list.front() = &previous;
+      --index;
+      continue;
+    }
+    if (!IsWord(tables->subject.list_separators, gap) && gap != U",and") break;
+    list.insert(list.begin(), &previous);
+    --index;
+  }
+  // Drop repeated names (an alias in brackets after its entity).
+  std::vector<const EntityRef*> unique;
+  for (const EntityRef* e : list) {
+    bool seen = std::any_of(unique.begin(), unique.end(),
+                            [&](const EntityRef* u) { return u->name == e->name; });
+    if (!seen) unique.push_back(e);
+  }
+  return unique;
+}
+
+// Japanese: the entities of the nearest topic phrase (X は / X が / X では)
+// before `before` that names one. A phrase runs back from its particle to
+// the previous clause break or particle.
+std::vector<const EntityRef*> ClaimExtractor::Impl::TopicEntities(
+    const Analysis& a, int64_t before, bool unmarked_only) const {
+  const Lexicon& markers = tables->subject.topic_markers;
+  std::vector<std::pair<int64_t, int64_t>> phrases;  // [phrase start, marker start)
+  int64_t phrase_start = 0;
+  int depth = 0;  // inside （...） or 「...」 a comma ends no phrase
+  for (int64_t pos = 0; pos < static_cast<int64_t>(a.folded.size()); ++pos) {
+    char32_t c = a.folded[pos];
+    if (c == U'(' || c == U'「' || c == U'『') ++depth;
+    if ((c == U')' || c == U'」' || c == U'』') && depth > 0) --depth;
+    if (depth > 0) continue;
+    if (IsClauseBreak(c)) {
+      phrase_start = pos + 1;
+      continue;
+    }
+    LexiconMatch marker = markers.MatchAt(a.folded, a.norm, pos);
+    if (marker.value < 0) continue;
+    bool inside_name = std::any_of(a.entities.begin(), a.entities.end(),
+                                   [&](const EntityRef& e) {
+                                     return e.start <= pos && pos < e.end;
+                                   });
+    bool particle = a.tokens.empty();
+    for (const Token& token : a.tokens) {
+      if (token.cp_start == pos) particle = token.pos == "助詞";
+    }
+    if (inside_name || !particle) continue;
+    phrases.emplace_back(phrase_start, pos);
+    phrase_start = marker.end;
+    pos = marker.end - 1;
+  }
+  for (auto it = phrases.rbegin(); it != phrases.rend(); ++it) {
+    if (it->second > before) continue;
+    std::vector<const EntityRef*> candidates;
+    for (const EntityRef& e : a.entities) {
+      if (e.start < it->first || e.end > it->second || e.maker) continue;
+      if (unmarked_only && e.mark != EntityRef::Mark::kNone) continue;
+      candidates.push_back(&e);
+    }
+    if (candidates.empty()) continue;
+    // The head of the phrase is its first entity that is not a possessor
+    // (韓国のNAVERクラウドは -> NAVER Cloud), else its first entity
+    // (サムスン電子の李会長は); coordinated entities extend it (AとBは).
+    size_t head = 0;
+    for (size_t k = 0; k < candidates.size(); ++k) {
+      if (tables->subject.possessive_markers.MatchAt(a.folded, a.norm, candidates[k]->end)
+              .value < 0) {
+        head = k;
+        break;
+      }
+    }
+    const EntityRef* last = candidates[head];
+    for (size_t k = head + 1; k < candidates.size(); ++k) {
+      if (ExtendList(a, candidates[k]).front()->name != candidates[head]->name) break;
+      last = candidates[k];
+    }
+    if (last != nullptr) return ExtendList(a, last);
+  }
+  return {};
+}
+
+// X が Y に N を供給 / X supplies N to Y: the receiver is the subject.
+bool ClaimExtractor::Impl::SupplyDeal(const Analysis& a, const Mention& m,
+                                      std::string* receiver,
+                                      std::string* supplier) const {
+  std::vector<LexiconMatch> verbs =
+      tables->subject.supply_verbs.FindAll(a.folded, a.norm);
+  if (verbs.empty()) return false;
+  const EntityRef* to = nullptr;
+  if (a.ja) {
+    for (const EntityRef& e : a.entities) {
+      if (e.mark == EntityRef::Mark::kReceiver && !e.maker && e.end <= m.start) to = &e;
+    }
+  } else {
+    // The verb nearest before the figure, then "to/for Y" after it.
+    const LexiconMatch* verb = nullptr;
+    for (const LexiconMatch& v : verbs) {
+      if (v.end <= m.start) verb = &v;
+    }
+    if (verb == nullptr) return false;
+    for (const EntityRef& e : a.entities) {
+      if (e.start >= verb->end && e.mark == EntityRef::Mark::kReceiver && !e.maker) {
+        to = &e;
+        break;
+      }
+    }
+  }
+  if (to == nullptr) return false;
+  *receiver = to->name;
+  *supplier = SupplierOf(a);
+  if (*supplier == *receiver) supplier->clear();
+  return true;
+}
+
+// The giving side of a sentence with a supply verb: an entity marked から /
+// from, else the topic (ja) or the subject before the verb (en).
+std::string ClaimExtractor::Impl::SupplierOf(const Analysis& a) const {
+  for (const EntityRef& e : a.entities) {
+    if (e.mark == EntityRef::Mark::kSupplier && !e.anaphor) return e.name;
+  }
+  if (a.ja) {
+    std::vector<const EntityRef*> topic =
+        TopicEntities(a, static_cast<int64_t>(a.norm.size()), true);
+    if (!topic.empty()) return topic.front()->name;
+    return "";
+  }
+  std::vector<LexiconMatch> verbs =
+      tables->subject.supply_verbs.FindAll(a.folded, a.norm);
+  if (verbs.empty()) return "";
+  for (auto it = a.entities.rbegin(); it != a.entities.rend(); ++it) {
+    if (it->end <= verbs.front().start && !it->maker &&
+        it->mark == EntityRef::Mark::kNone) {
+      return it->name;
+    }
+  }
+  return "";
+}
+
+SubjectChoice ClaimExtractor::Impl::ChooseSubject(
+    const Analysis& a, const Mention& m, ClaimKind kind,
+    const ArticleContext& context) const {
+  SubjectChoice choice;
+  std::string receiver;
+  std::string supplier;
+  const EntityRef* head = nullptr;
+  std::vector<const EntityRef*> list;
+
+  // 1. A supply deal: the receiver is the subject, the supplier the counterparty.
+  if (SupplyDeal(a, m, &receiver, &supplier)) {
+    choice.subjects.push_back(receiver);
+    choice.counterparty = supplier;
+  }
+  // 2. A possessive right at the figure: サムスン電子の5万基; 62% of CoreWeave's.
+  if (choice.subjects.empty()) {
+    for (const EntityRef& e : a.entities) {
+      if (e.maker) continue;
+      if (a.ja) {
+        int64_t pos = e.end;
+        LexiconMatch marker =
+            tables->subject.possessive_markers.MatchAt(a.folded, a.norm, pos);
+        // A list before の is what the figure counts (A、B、Cの3社), not
+        // its owner.
+        if (marker.value >= 0 && SkipSpaces(a.folded, marker.end) == m.start &&
+            ExtendList(a, &e).size() == 1) {
+          head = &e;
+        }
+      } else {
+        int64_t pos = SkipSpaces(a.folded, m.end);
+        if (!StartsAt(a.folded, pos, U"of ")) continue;
+        pos = SkipSpaces(a.folded, pos + 3);
+        if (StartsAt(a.folded, pos, U"the ")) pos += 4;
+        if (e.start == pos && StartsAt(a.folded, e.end, U"'s")) head = &e;
+      }
+    }
+    if (head != nullptr) list = {head};
+  }
+  // 3. The topic (ja) or the grammatical subject (en) before the figure.
+  if (choice.subjects.empty() && head == nullptr) {
+    if (a.ja) {
+      list = TopicEntities(a, m.start, true);
+      if (list.empty()) list = TopicEntities(a, m.start, false);
+    } else {
+      for (auto it = a.entities.rbegin(); it != a.entities.rend(); ++it) {
+        if (it->end <= m.start && !it->maker && it->mark == EntityRef::Mark::kNone) {
+          list = ExtendList(a, &*it);
+          break;
+        }
+      }
+    }
+  }
+  // 4. The nearest entity before the figure. In Japanese only a focused
+  // one (最も大きいのはXで、): an entity elsewhere in a clause without a
+  // topic is rarely what the figure is about (Xの助成を活用し、投資額は...).
+  if (choice.subjects.empty() && list.empty()) {
+    for (auto it = a.entities.rbegin(); it != a.entities.rend(); ++it) {
+      if (it->end > m.start || it->maker) continue;
+      if (a.ja && !(StartsAt(a.folded, it->end, U"で、") ||
+                    StartsAt(a.folded, it->end, U"で,"))) {
+        continue;
+      }
+      list = {&*it};
+      break;
+    }
+  }
+  if (choice.subjects.empty()) {
+    for (const EntityRef* e : list) choice.subjects.push_back(e->name);
+    choice.list = list.size() > 1;
+  }
+  if (choice.subjects.empty()) {
+    // A figure in a sentence that names a product and no organization
+    // describes the product (208億個のトランジスタ).
+    bool entity_before = std::any_of(a.entities.begin(), a.entities.end(),
+                                     [&](const EntityRef& e) { return e.end <= m.start; });
+    bool about_product = !a.products.empty() && !entity_before &&
+                         (kind == ClaimKind::kQuantity || kind == ClaimKind::kPercentage);
+    // 5. Else the last topic of the article.
+    if (!about_product && !context.subjects.empty()) {
+      choice.subjects.push_back(context.subjects.back().first);
+    }
+  }
+  if (choice.subjects.empty()) return choice;
+  const std::string& subject = choice.subjects.front();
+
+  // Counterparty: the second of a coordinated pair (SKグループとAWSは), an
+  // entity marked から / との / に (from / with / to), another organization
+  // in the sentence, or the supplier of the article's deal.
+  auto usable = [&](const std::string& name) {
+    return !name.empty() && !Related(name, subject);
+  };
+  if (choice.counterparty.empty() && choice.list && !m.distributive) {
+    choice.counterparty = choice.subjects[1];
+    choice.subjects.resize(1);
+    choice.list = false;
+  }
+  if (choice.counterparty.empty()) {
+    for (EntityRef::Mark mark : {EntityRef::Mark::kSupplier, EntityRef::Mark::kPartner,
+                                 EntityRef::Mark::kReceiver}) {
+      for (const EntityRef& e : a.entities) {
+        if (e.mark == mark && (!e.maker || kind == ClaimKind::kGpuCount) &&
+            usable(e.name) && choice.counterparty.empty()) {
+          choice.counterparty = e.name;
+        }
+      }
+    }
+  }
+  if (choice.counterparty.empty()) {
+    for (const EntityRef& e : a.entities) {
+      if (e.type == "country" || e.anaphor ||
+          (e.maker && kind != ClaimKind::kGpuCount)) {
+        continue;
+      }
+      if (usable(e.name)) {
+        choice.counterparty = e.name;
+        break;
+      }
+    }
+  }
+  if (choice.counterparty.empty()) {
+    const std::string& deal = kind == ClaimKind::kGpuCount ? context.gpu_supplier
+                              : kind == ClaimKind::kMoney  ? context.money_supplier
+                                                           : std::string();
+    if (usable(deal)) choice.counterparty = deal;
+  }
+  return choice;
+}
+
+// ---- Product, time, status ----------------------------------------------------
+
+std::string ClaimExtractor::Impl::ChooseProduct(const Analysis& a, const Mention& m,
+                                                ClaimKind kind,
+                                                const ArticleContext& context) const {
+  if (kind != ClaimKind::kGpuCount && kind != ClaimKind::kQuantity) return "";
+  const LexiconMatch* best = nullptr;
+  int64_t best_distance = 0;
+  for (const LexiconMatch& p : a.products) {
+    if (kind == ClaimKind::kGpuCount && !tables->products[p.value].gpu) continue;
+    int64_t distance = p.end <= m.start ? m.start - p.end
+                       : p.start >= m.end ? p.start - m.end
+                                          : 0;
+    if (best == nullptr || distance < best_distance) {
+      best = &p;
+      best_distance = distance;
+    }
+  }
+  if (best != nullptr) return tables->products[best->value].name;
+  return kind == ClaimKind::kGpuCount ? context.gpu_product : "";
+}
+
+std::optional<TimeRelation> ClaimExtractor::Impl::DateRelation(
+    const Analysis& a, const MentionInfo& date) const {
+  if (!date.mention.date) return std::nullopt;
+  if (date.deadline) return TimeRelation::kBy;
+  auto resolve = [&](int value) -> std::optional<TimeRelation> {
+    if (value == Tables::kDuringIfYear) {
+      if (SpansAYear(*date.mention.date)) return TimeRelation::kDuring;
+      return std::nullopt;
+    }
+    return static_cast<TimeRelation>(value);
+  };
+  // Words after the date (2027年までに, 2024年度に); also inside its surface.
+  const Mention& m = date.mention;
+  for (int64_t pos = m.start + 1; pos <= m.end; ++pos) {
+    LexiconMatch inside = tables->time_after.MatchAt(a.folded, a.norm, pos);
+    if (inside.value >= 0 && inside.value != Tables::kDuringIfYear && pos < m.end &&
+        inside.end <= m.end) {
+      return resolve(inside.value);
+    }
+  }
+  LexiconMatch after = tables->time_after.MatchAt(a.folded, a.norm, m.end);
+  if (after.value >= 0) return resolve(after.value);
+  // Words before it (by 2027, in 2024, during the second half of 2026).
+  int64_t end = SkipSpacesBack(a.folded, m.start);
+  if (end >= 4 && StartsAt(a.folded, end - 3, U"the")) {
+    end = SkipSpacesBack(a.folded, end - 3);
+  }
+  LexiconMatch before = tables->time_before.MatchEndingAt(a.folded, a.norm, end);
+  if (before.value >= 0) return resolve(before.value);
+  return std::nullopt;
+}
+
+std::optional<ClaimTime> ClaimExtractor::Impl::ChooseTime(const Analysis& a,
+                                                          size_t mention_index) const {
+  const Mention& m = a.mentions[mention_index].mention;
+  std::optional<ClaimTime> best;
+  int64_t best_distance = 0;
+  for (size_t i = 0; i < a.mentions.size(); ++i) {
+    const MentionInfo& info = a.mentions[i];
+    if (i == mention_index || info.mention.kind != MentionKind::kDate) continue;
+    std::optional<TimeRelation> relation = DateRelation(a, info);
+    if (!relation) continue;
+    const Mention& d = info.mention;
+    int64_t gap_start = d.end <= m.start ? d.end : m.end;
+    int64_t gap_end = d.end <= m.start ? m.start : d.start;
+    bool clause_break = false;
+    for (int64_t pos = gap_start; pos < gap_end; ++pos) {
+      if (IsClauseBreak(a.folded[pos])) clause_break = true;
+    }
+    // "2024年度に20%": a period only bounds a figure in its own clause.
+    if (*relation == TimeRelation::kDuring && clause_break) continue;
+    int64_t distance = d.end <= m.start ? m.start - d.end : d.start - m.end;
+    // Japanese puts the time before what it bounds: a date after the
+    // figure belongs to a later predicate (2,000基になることが、11月4日までに...).
+    if (a.ja && d.start >= m.end) distance += 1000;
+    if (!best || distance < best_distance) {
+      best = ClaimTime{*d.date, *relation};
+      best_distance = distance;
+    }
+  }
+  return best;
+}
+
+std::vector<StatusCue> ClaimExtractor::Impl::StatusCues(const Analysis& a) const {
+  std::vector<StatusCue> cues;
+  for (const LexiconMatch& match : tables->status_words.FindAll(a.folded, a.norm)) {
+    cues.push_back({match.start, match.end, static_cast<ClaimStatus>(match.value)});
+  }
+  for (const LexiconMatch& match : tables->planned_en.FindAll(a.folded, a.norm)) {
+    StatusCue cue{match.start, match.end, ClaimStatus::kPlanned};
+    cue.tense = true;
+    cues.push_back(cue);
+  }
+  // Japanese verbs: the tense of the verb chain after the stem.
+  for (size_t i = 0; i < a.tokens.size(); ++i) {
+    const Token& token = a.tokens[i];
+    size_t stem_end = 0;
+    if (token.pos == "動詞" && IsWord(tables->status_verbs_ja, DecodeUtf8(token.base))) {
+      stem_end = i + 1;
+    } else if (token.pos == "名詞" && token.pos1 == "サ変接続" &&
+               IsWord(tables->status_verbs_ja, DecodeUtf8(token.surface)) &&
+               i + 1 < a.tokens.size() && a.tokens[i + 1].pos == "動詞" &&
+               a.tokens[i + 1].base == "する") {
+      stem_end = i + 2;
+    } else {
+      continue;
+    }
+    bool past = false;
+    bool progressive = false;
+    for (size_t j = stem_end; j < a.tokens.size(); ++j) {
+      const Token& next = a.tokens[j];
+      bool auxiliary = next.pos == "助動詞" ||
+                       (next.pos == "動詞" && (next.pos1 == "接尾" || next.pos1 == "非自立")) ||
+                       (next.pos == "助詞" && next.pos1 == "接続助詞" &&
+                        (next.surface == "て" || next.surface == "で"));
+      if (!auxiliary) break;
+      if (next.base == "た") past = true;
+      if ((next.base == "いる" || next.base == "おる") && j > stem_end &&
+          (a.tokens[j - 1].surface == "て" || a.tokens[j - 1].surface == "で")) {
+        progressive = true;
+      }
+    }
+    std::u32string stem = DecodeUtf8(token.pos == "動詞" ? token.base : token.surface);
+    StatusCue cue{token.cp_start, a.tokens[stem_end - 1].cp_end, ClaimStatus::kNone};
+    cue.tense = true;
+    if (progressive) {
+      if (IsWord(tables->progressive_operational_ja, stem)) {
+        cue.status = ClaimStatus::kOperational;
+      } else {
+        cue.stop = true;
+      }
+    } else if (past) {
+      if (IsWord(tables->past_delivered_ja, stem)) {
+        cue.status = ClaimStatus::kDelivered;
+      } else {
+        cue.stop = true;
+      }
+    } else {
+      cue.status = ClaimStatus::kPlanned;
+    }
+    cues.push_back(cue);
+  }
+  std::sort(cues.begin(), cues.end(), [](const StatusCue& x, const StatusCue& y) {
+    return x.start != y.start ? x.start < y.start : x.end > y.end;
+  });
+  return cues;
+}
+
+// Japanese: the first cue after the figure (its predicate: a word before it
+// belongs to another clause). English: the nearest cue before the figure
+// ("will deploy").
+ClaimStatus ClaimExtractor::Impl::ChooseStatus(const Analysis& a, const Mention& m,
+                                               const ClaimRule& rule) const {
+  if (rule.status_from == ClaimRule::StatusFrom::kNone) return ClaimStatus::kNone;
+  std::vector<StatusCue> cues = StatusCues(a);
+  if (rule.status_from == ClaimRule::StatusFrom::kExplicit) {
+    cues.erase(std::remove_if(cues.begin(), cues.end(),
+                              [](const StatusCue& cue) { return cue.tense; }),
+               cues.end());
+  }
+  if (a.ja) {
+    for (const StatusCue& cue : cues) {
+      if (cue.start >= m.end) return cue.stop ? ClaimStatus::kNone : cue.status;
+    }
+    return ClaimStatus::kNone;
+  }
+  for (auto it = cues.rbegin(); it != cues.rend(); ++it) {
+    if (it->end <= m.start) return it->stop ? ClaimStatus::kNone : it->status;
+  }
+  return ClaimStatus::kNone;
+}
+
+// ---- Context for later sentences ------------------------------------------------
+
+void ClaimExtractor::Impl::UpdateContext(const Analysis& a,
+                                         const std::vector<Claim>& claims,
+                                         ArticleContext* context) const {
+  context->previous_has_gpu_claim = false;
+  for (const EntityRef& e : a.entities) {
+    if (!e.maker && e.index >= 0) context->seen.push_back(e.index);
+  }
+  // The sentence's topic: Xは (ja), or its first plain entity (en).
+  std::vector<const EntityRef*> topic;
+  if (a.ja) {
+    topic = TopicEntities(a, static_cast<int64_t>(a.norm.size()), true);
+  } else {
+    for (const EntityRef& e : a.entities) {
+      if (!e.maker && e.mark == EntityRef::Mark::kNone) {
+        topic = {&e};
+        break;
+      }
+    }
+  }
+  // Only sentence topics, not every claim subject: "the company" and a
+  // figure without a subject refer to what the text is about.
+  for (const EntityRef* e : topic) context->subjects.emplace_back(e->name, e->type);
+  for (const Claim& claim : claims) {
+    if (claim.kind == ClaimKind::kGpuCount) context->previous_has_gpu_claim = true;
+  }
+  // A supply deal sets the supplier (and product) later figures refer to:
+  // a supply verb with its supplier (the topic in Japanese; in English only
+  // with a receiver, since "X will deploy GPUs" names no supplier), or a
+  // receive verb with a から / from supplier. Money deals need a supply verb
+  // ("buys from" names a seller, not a funder).
+  const SubjectWords& words = tables->subject;
+  bool supply_verb = !words.supply_verbs.FindAll(a.folded, a.norm).empty();
+  bool receive_verb = !words.receive_verbs.FindAll(a.folded, a.norm).empty();
+  std::string supplier;
+  if (supply_verb) {
+    if (a.ja) {
+      supplier = SupplierOf(a);
+    } else {
+      std::string receiver;
+      Mention end_of_sentence;
+      end_of_sentence.start = end_of_sentence.end = static_cast<int64_t>(a.norm.size());
+      if (!SupplyDeal(a, end_of_sentence, &receiver, &supplier)) supplier.clear();
+    }
+  }
+  if (supplier.empty() && (supply_verb || (receive_verb && a.has_gpu))) {
+    for (const EntityRef& e : a.entities) {
+      if (e.mark == EntityRef::Mark::kSupplier && !e.anaphor) {
+        supplier = e.name;
+        break;
+      }
+    }
+  }
+  if (!supplier.empty() && a.has_gpu) {
+    context->gpu_supplier = supplier;
+    for (const LexiconMatch& p : a.products) {
+      if (tables->products[p.value].gpu) {
+        context->gpu_product = tables->products[p.value].name;
+        break;
+      }
+    }
+  } else if (!supplier.empty() && supply_verb) {
+    context->money_supplier = supplier;
+  }
+  // The GPU topic carries over a run of GPU counts ("サムスン電子：5万枚。
+  // SKグループ：5万枚以上。") and up to two sentences without a count.
+  bool has_count = std::any_of(a.mentions.begin(), a.mentions.end(), [](const MentionInfo& i) {
+    return i.mention.kind == MentionKind::kCount;
+  });
+  if (a.has_gpu || context->previous_has_gpu_claim) {
+    context->sentences_since_gpu = 0;
+  } else if (has_count) {
+    context->sentences_since_gpu = 100;
+  } else {
+    ++context->sentences_since_gpu;
+  }
+  context->previous_has_gpu = context->sentences_since_gpu <= 2;
+  context->previous_has_gpu_claim = false;
+}
+
+}  // namespace newsclaim::extract

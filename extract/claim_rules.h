@@ -6,6 +6,8 @@
 #pragma once
 
 #include <filesystem>
+#include <map>
+#include <string>
 #include <memory>
 #include <vector>
 
@@ -16,12 +18,17 @@ namespace newsclaim::extract {
 // Immutable after loading; shared read-only by every extraction thread.
 struct ClaimRules {
   std::vector<std::filesystem::path> files;  // every file read
-  struct Tables;                             // owned by claim_extractor.cc
+  struct Tables;                             // defined in claim_tables.h
   std::shared_ptr<const Tables> tables;
 };
 
 // Loads the files above under `rules_dir`. Fails with InvalidArgument
 // "FILE:LINE: message" on the first malformed file or entry.
 StatusOr<ClaimRules> LoadClaimRules(const std::filesystem::path& rules_dir);
+
+// The gazetteer's part-of links, child canonical name -> parent canonical
+// name (SK hynix -> SK Group), for reconciliation: a part's figure is not a
+// rival to its whole's.
+std::map<std::string, std::string> EntityParents(const ClaimRules& rules);
 
 }  // namespace newsclaim::extract

@@ -1,1 +1,1416 @@
-// placeholder
+// extract/html_article.cc
+// Main text and metadata of one HTML page, in four steps:
+//   1. Parse once with gumbo and flatten the visible tree into `Node`s (pre-order),
+//      collecting metadata (meta, link, title, JSON-LD, time) and links on the way.
+//   2. Aggregate per-node statistics bottom-up in one reverse pass: text bytes, link
+//      text bytes, commas, and the inline text that belongs to each block.
+//   3. Score blocks readability-style (text length, punctuation including 、。,
+//      link density, class/id and tag hints, <article>/articleBody hints), pick the
+//      best container and the siblings that continue it.
+//   4. Emit the container's text in reading order, dropping nested boilerplate
+//      (comments, related lists, share bars, ads, author boxes, link lists).
+// Everything after the parse is linear in the number of nodes.
+#include "extract/html_article.h"
+
+#include <gumbo.h>
+
+#include <algorithm>
+#include <array>
+#include <cstring>
+#include <memory>
+#include <nlohmann/json.hpp>
+#include <string>
+#include <unordered_map>
+#include <unordered_set>
+#include <vector>
+
+#include "base/utf8.h"
+#include "extract/html_date.h"
+#include "extract/html_url.h"
+
+namespace newsclaim::extract {
+namespace {
+
+constexpr size_t kMaxHtmlBytes = 16u << 20;
+constexpr int64_t kMaxTextBytes = 4 << 20;
+
+// ---------------------------------------------------------------------------
+// Small UTF-8 and string helpers.
+
+// Decodes the code point at s[i]; sets `len`. Invalid bytes decode as
+// themselves with length 1.
+char32_t DecodeAt(std::string_view s, size_t i, int& len) {
+  unsigned char c = s[i];
+  len = Utf8SequenceLength(c);
+  if (len == 1 || i + len > s.size()) {
+    len = 1;
+    return c;
+  }
+  char32_t cp = c & (0xFF >> (len + 1));
+  for (int k = 1; k < len; ++k) cp = (cp << 6) | (static_cast<unsigned char>(s[i + k]) & 0x3F);
+  return cp;
+}
+
+// The last code point of `s` (0 when empty).
+char32_t LastCodePoint(std::string_view s) {
+  if (s.empty()) return 0;
+  size_t i = s.size() - 1;
+  while (i > 0 && (static_cast<unsigned char>(s[i]) & 0xC0) == 0x80 && s.size() - i < 4) --i;
+  int len = 0;
+  return DecodeAt(s, i, len);
+}
+
+bool IsAsciiSpace(char c) {
+  return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v';
+}
+
+// East Asian wide scripts, for the CSS Text 3 rule that a line break between
+// two of them renders as nothing (section 4.1.2, segment break transformation).
+bool IsWide(char32_t cp) {
+  return (cp >= 0x1100 && cp <= 0x11FF) || (cp >= 0x2E80 && cp <= 0x9FFF) ||
+         (cp >= 0xAC00 && cp <= 0xD7AF) || (cp >= 0xF900 && cp <= 0xFAFF) ||
+         (cp >= 0xFF00 && cp <= 0xFFEF) || (cp >= 0x20000 && cp <= 0x3FFFF);
+}
+
+std::string Lower(std::string_view s) {
+  std::string out(s);
+  for (char& c : out) {
+    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+  }
+  return out;
+}
+
+std::string_view TrimView(std::string_view s) {
+  while (!s.empty() && IsAsciiSpace(s.front())) s.remove_prefix(1);
+  while (!s.empty() && IsAsciiSpace(s.back())) s.remove_suffix(1);
+  return s;
+}
+
+// Collapses runs of whitespace (ASCII and U+00A0) to one space and trims.
+std::string CollapseSpaces(std::string_view s) {
+  std::string out;
+  out.reserve(s.size());
+  bool space = false;
+  for (size_t i = 0; i < s.size();) {
+    int len = 1;
+    char32_t cp = DecodeAt(s, i, len);
+    if (cp < 0x80 ? IsAsciiSpace(static_cast<char>(cp)) : (cp == 0xA0 || cp == 0x3000)) {
+      space = !out.empty();
+    } else {
+      if (space) out.push_back(' ');
+      space = false;
+      out.append(s.substr(i, len));
+    }
+    i += len;
+  }
+  return out;
+}
+
+const char* Attr(const GumboNode* node, const char* name) {
+  if (node->type != GUMBO_NODE_ELEMENT && node->type != GUMBO_NODE_TEMPLATE) return nullptr;
+  const GumboAttribute* attr = gumbo_get_attribute(&node->v.element.attributes, name);
+  return attr ? attr->value : nullptr;
+}
+
+std::string_view AttrView(const GumboNode* node, const char* name) {
+  const char* v = Attr(node, name);
+  return v ? std::string_view(v) : std::string_view();
+}
+
+bool HasToken(std::string_view list, std::string_view token) {
+  std::string lower = Lower(list);
+  size_t i = 0;
+  while (i < lower.size()) {
+    while (i < lower.size() && IsAsciiSpace(lower[i])) ++i;
+    size_t start = i;
+    while (i < lower.size() && !IsAsciiSpace(lower[i])) ++i;
+    if (std::string_view(lower).substr(start, i - start) == token) return true;
+  }
+  return false;
+}
+
+// ---------------------------------------------------------------------------
+// Class and id hints.
+
+// Splits class and id values into lower-case words at non-alphanumerics and
+// camelCase boundaries: "relatedPosts c-share_bar" -> related posts c share bar.
+std::vector<std::string> HintWords(std::string_view cls, std::string_view id) {
+  std::vector<std::string> words;
+  for (std::string_view s : {cls, id}) {
+    std::string word;
+    for (size_t i = 0; i < s.size(); ++i) {
+      // WordPress and friends name classes after the post's own categories
+      // and tags ("category-native-advertising"): those say nothing about layout.
+      if (i == 0 || IsAsciiSpace(s[i - 1])) {
+        std::string_view rest = s.substr(i);
+        for (std::string_view prefix : {"category-", "tag-", "tags-", "topic-", "postid-"}) {
+          if (rest.starts_with(prefix)) {
+            while (i < s.size() && !IsAsciiSpace(s[i])) ++i;
+            break;
+          }
+        }
+        if (i >= s.size()) break;
+      }
+      char c = s[i];
+      bool alnum = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
+      bool upper = c >= 'A' && c <= 'Z';
+      if (!alnum || (upper && !word.empty() && i > 0 && s[i - 1] >= 'a' && s[i - 1] <= 'z')) {
+        if (!word.empty()) words.push_back(Lower(word));
+        word.clear();
+      }
+      if (alnum) word.push_back(c);
+    }
+    if (!word.empty()) words.push_back(Lower(word));
+  }
+  return words;
+}
+
+// Words naming boilerplate. Exact words, or stems that also match as a
+// prefix ("commentlist", "sharebar", "relatedarticles"). Strong words mark
+// whole regions that never hold the article (and everything inside them);
+// weak ones only lower a score.
+constexpr std::array<std::string_view, 30> kStrongExact = {
+    "ad",       "ads",     "adv",     "aside",    "caption", "carousel", "cookie",  "credit",
+    "credits",  "footer",  "gallery", "menu",     "modal",   "nav",      "navbar",  "navi",
+    "pager",    "popular", "popup",   "rank",     "ranking", "sidebar",  "slideshow",
+    "widget",   "widgets", "outbrain", "taboola", "sns",     "gnav",     "topics"};
+constexpr std::array<std::string_view, 15> kStrongStems = {
+    "comment",  "related",    "share",      "sharing",    "social",     "advert",
+    "advertis", "promo",      "sponsor",    "recommend",  "breadcrumb", "pagination",
+    "newsletter", "subscribe", "navigation"};
+constexpr std::array<std::string_view, 10> kWeakExact = {
+    "author", "authors", "banner", "byline", "header", "masthead", "profile", "tag", "tags",
+    "toolbar"};
+constexpr std::array<std::string_view, 14> kPositive = {
+    "article", "articlebody", "entry", "post",  "content", "body", "story",
+    "text",    "main",        "blog",  "hentry", "prose",  "news", "honbun"};
+
+struct Hint {
+  bool negative = false;  // any boilerplate word
+  bool strong = false;    // a strong boilerplate word
+  bool comment = false;   // reader comments: not redeemed by a positive word
+  bool positive = false;
+};
+
+Hint ClassHint(const GumboNode* node) {
+  Hint hint;
+  std::string_view cls = AttrView(node, "class");
+  std::string_view id = AttrView(node, "id");
+  if (cls.empty() && id.empty()) return hint;
+  for (const std::string& w : HintWords(cls, id)) {
+    for (std::string_view n : kStrongExact) {
+      if (w == n) hint.strong = true;
+    }
+    for (std::string_view n : kStrongStems) {
+      if (w.starts_with(n)) hint.strong = true;
+    }
+    for (std::string_view n : kWeakExact) {
+      if (w == n) hint.negative = true;
+    }
+    if (w.starts_with("comment")) hint.comment = true;
+    for (std::string_view p : kPositive) {
+      if (w == p) hint.positive = true;
+    }
+  }
+  hint.negative = hint.negative || hint.strong;
+  return hint;
+}
+
+bool IsHidden(const GumboNode* node) {
+  if (Attr(node, "hidden") != nullptr) return true;
+  if (Lower(AttrView(node, "aria-hidden")) == "true") return true;
+  std::string_view style = AttrView(node, "style");
+  if (style.empty()) return false;
+  std::string compact;
+  for (char c : style) {
+    if (!IsAsciiSpace(c)) compact.push_back(c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c);
+  }
+  return compact.find("display:none") != std::string::npos ||
+         compact.find("visibility:hidden") != std::string::npos;
+}
+
+// Elements whose content is never article text.
+bool IsSkippedTag(GumboTag tag) {
+  switch (tag) {
+    case GUMBO_TAG_SCRIPT: case GUMBO_TAG_STYLE: case GUMBO_TAG_NOSCRIPT:
+    case GUMBO_TAG_TEMPLATE: case GUMBO_TAG_IFRAME: case GUMBO_TAG_SVG:
+    case GUMBO_TAG_MATH: case GUMBO_TAG_BUTTON: case GUMBO_TAG_SELECT:
+    case GUMBO_TAG_TEXTAREA: case GUMBO_TAG_INPUT: case GUMBO_TAG_OBJECT:
+    case GUMBO_TAG_EMBED: case GUMBO_TAG_CANVAS: case GUMBO_TAG_VIDEO:
+    case GUMBO_TAG_AUDIO: case GUMBO_TAG_HEAD: case GUMBO_TAG_OPTION:
+    case GUMBO_TAG_DATALIST: case GUMBO_TAG_MAP:
+      return true;
+    default:
+      return false;
+  }
+}
+
+// Elements that do not start a new block of text.
+bool IsInline(GumboTag tag) {
+  switch (tag) {
+    case GUMBO_TAG_A: case GUMBO_TAG_ABBR: case GUMBO_TAG_B: case GUMBO_TAG_BDI:
+    case GUMBO_TAG_BDO: case GUMBO_TAG_CITE: case GUMBO_TAG_CODE: case GUMBO_TAG_DATA:
+    case GUMBO_TAG_DEL: case GUMBO_TAG_DFN: case GUMBO_TAG_EM: case GUMBO_TAG_FONT:
+    case GUMBO_TAG_I: case GUMBO_TAG_IMG: case GUMBO_TAG_INS: case GUMBO_TAG_KBD:
+    case GUMBO_TAG_LABEL: case GUMBO_TAG_MARK: case GUMBO_TAG_Q: case GUMBO_TAG_RP:
+    case GUMBO_TAG_RT: case GUMBO_TAG_RUBY: case GUMBO_TAG_S: case GUMBO_TAG_SAMP:
+    case GUMBO_TAG_SMALL: case GUMBO_TAG_SPAN: case GUMBO_TAG_STRIKE:
+    case GUMBO_TAG_STRONG: case GUMBO_TAG_SUB: case GUMBO_TAG_SUP: case GUMBO_TAG_TIME:
+    case GUMBO_TAG_TT: case GUMBO_TAG_U: case GUMBO_TAG_VAR: case GUMBO_TAG_WBR:
+    case GUMBO_TAG_BIG: case GUMBO_TAG_NOBR: case GUMBO_TAG_UNKNOWN:
+      return true;
+    default:
+      return false;
+  }
+}
+
+bool IsHeading(GumboTag tag) {
+  return tag == GUMBO_TAG_H1 || tag == GUMBO_TAG_H2 || tag == GUMBO_TAG_H3 ||
+         tag == GUMBO_TAG_H4 || tag == GUMBO_TAG_H5 || tag == GUMBO_TAG_H6;
+}
+
+// Semantic containers of page furniture.
+bool IsBoilerplateTag(GumboTag tag) {
+  return tag == GUMBO_TAG_NAV || tag == GUMBO_TAG_ASIDE || tag == GUMBO_TAG_FOOTER ||
+         tag == GUMBO_TAG_HEADER || tag == GUMBO_TAG_FORM;
+}
+
+// ---------------------------------------------------------------------------
+// The flattened tree.
+
+struct Node {
+  const GumboNode* g = nullptr;
+  int parent = -1;
+  int first_child = -1;
+  int last_child = -1;
+  int next_sibling = -1;
+  GumboTag tag = GUMBO_TAG_UNKNOWN;
+  bool is_text = false;
+  bool in_link = false;
+  bool in_pre = false;
+  bool boiler = false;     // inside a region that never holds the article
+  bool has_heading = false;  // holds an <h1>, <article>, <main> or articleBody
+  Hint hint;
+  // Subtree statistics (visible text only).
+  int64_t text_bytes = 0;    // non-space bytes
+  int64_t link_bytes = 0;    // non-space bytes inside <a>
+  int32_t commas = 0;        // , 、 ，
+  int32_t links = 0;         // <a> elements
+  // Text that belongs to this block and not to a nested block.
+  int64_t inline_bytes = 0;
+  int32_t inline_commas = 0;
+  int64_t inline_link_bytes = 0;
+  // Readability-style content score; `candidate` once initialised.
+  double score = 0;
+  bool candidate = false;
+};
+
+double LinkDensity(const Node& n) {
+  return n.text_bytes == 0 ? 0.0 : static_cast<double>(n.link_bytes) / n.text_bytes;
+}
+
+struct PageMeta {
+  std::string lang_attr;
+  std::string base_href;
+  std::string title_tag;
+  std::string canonical;
+  std::vector<std::string> feeds;
+  std::unordered_map<std::string, std::string> meta;  // lower-case key -> first content
+  std::vector<std::string> json_ld;
+  std::vector<std::pair<int, std::string>> times;      // (nearest node, datetime)
+  std::vector<int> h1s;                                // node indices
+  std::vector<int> author_nodes;                       // rel=author / .author / .byline
+  std::vector<std::string> hrefs;
+  std::vector<int> article_hints;                      // itemprop=articleBody, <article>, <main>
+};
+
+class TreeBuilder {
+ public:
+  TreeBuilder(std::vector<Node>& nodes, PageMeta& meta) : nodes_(nodes), meta_(meta) {}
+
+  void Build(const GumboNode* root);
+
+ private:
+  void CollectMetadata(const GumboNode* g, int nearest);
+  int AddNode(const GumboNode* g, int parent);
+
+  std::vector<Node>& nodes_;
+  PageMeta& meta_;
+  int64_t text_budget_ = kMaxTextBytes;
+};
+
+int TreeBuilder::AddNode(const GumboNode* g, int parent) {
+  int index = static_cast<int>(nodes_.size());
+  Node& n = nodes_.emplace_back();
+  n.g = g;
+  n.parent = parent;
+  if (parent >= 0) {
+    Node& p = nodes_[parent];
+    if (p.last_child >= 0) {
+      nodes_[p.last_child].next_sibling = index;
+    } else {
+      p.first_child = index;
+    }
+    p.last_child = index;
+    n.in_link = p.in_link || p.tag == GUMBO_TAG_A;
+    n.in_pre = p.in_pre || p.tag == GUMBO_TAG_PRE;
+  }
+  return index;
+}
+
+// Records what metadata `g` carries. Runs for visible and hidden elements alike:
+// <meta itemprop> and JSON-LD often sit in hidden places.
+void TreeBuilder::CollectMetadata(const GumboNode* g, int nearest) {
+  GumboTag tag = g->v.element.tag;
+  switch (tag) {
+    case GUMBO_TAG_HTML:
+      if (meta_.lang_attr.empty()) meta_.lang_attr = AttrView(g, "lang");
+      if (meta_.lang_attr.empty()) meta_.lang_attr = AttrView(g, "xml:lang");
+      break;
+    case GUMBO_TAG_BASE:
+      if (meta_.base_href.empty()) meta_.base_href = AttrView(g, "href");
+      break;
+    case GUMBO_TAG_TITLE:
+      if (meta_.title_tag.empty() && g->v.element.children.length > 0) {
+        const GumboNode* t = static_cast<const GumboNode*>(g->v.element.children.data[0]);
+        if (t->type == GUMBO_NODE_TEXT) meta_.title_tag = CollapseSpaces(t->v.text.text);
+      }
+      break;
+    case GUMBO_TAG_META: {
+      const char* content = Attr(g, "content");
+      // Some re-serialisers (Mercury's fixtures among them) write "value".
+      if (content == nullptr) content = Attr(g, "value");
+      if (content == nullptr) break;
+      for (const char* key_attr : {"property", "name", "itemprop", "http-equiv"}) {
+        std::string_view key = AttrView(g, key_attr);
+        if (!key.empty()) meta_.meta.emplace(Lower(TrimView(key)), TrimView(content));
+      }
+      if (Lower(AttrView(g, "itemprop")) == "datepublished") {
+        meta_.times.emplace_back(nearest, std::string("itemprop:") + content);
+      }
+      break;
+    }
+    case GUMBO_TAG_LINK: {
+      std::string_view rel = AttrView(g, "rel");
+      std::string_view href = AttrView(g, "href");
+      if (href.empty()) break;
+      if (HasToken(rel, "canonical") && meta_.canonical.empty()) meta_.canonical = href;
+      std::string type = Lower(AttrView(g, "type"));
+      if (HasToken(rel, "alternate") &&
+          (type == "application/rss+xml" || type == "application/atom+xml")) {
+        meta_.feeds.emplace_back(href);
+      }
+      break;
+    }
+    case GUMBO_TAG_SCRIPT: {
+      std::string type = Lower(TrimView(AttrView(g, "type")));
+      if (type == "application/ld+json" && g->v.element.children.length > 0) {
+        const GumboNode* t = static_cast<const GumboNode*>(g->v.element.children.data[0]);
+        if (t->type == GUMBO_NODE_TEXT || t->type == GUMBO_NODE_CDATA ||
+            t->type == GUMBO_NODE_WHITESPACE) {
+          meta_.json_ld.emplace_back(t->v.text.text);
+        }
+      }
+      break;
+    }
+    case GUMBO_TAG_TIME: {
+      const char* dt = Attr(g, "datetime");
+      if (dt != nullptr) {
+        std::string prop = Lower(AttrView(g, "itemprop"));
+        meta_.times.emplace_back(nearest, (prop == "datepublished" ? "itemprop:" : "") +
+                                              std::string(dt));
+      }
+      break;
+    }
+    case GUMBO_TAG_A: {
+      const char* href = Attr(g, "href");
+      if (href != nullptr) meta_.hrefs.emplace_back(href);
+      break;
+    }
+    default: {
+      // <dd itemprop="datePublished" content="2019-04-26">2019年04月</dd>
+      if (Lower(AttrView(g, "itemprop")) == "datepublished") {
+        const char* v = Attr(g, "content");
+        if (v == nullptr) v = Attr(g, "datetime");
+        if (v != nullptr) meta_.times.emplace_back(nearest, std::string("itemprop:") + v);
+      }
+      break;
+    }
+  }
+}
+
+void TreeBuilder::Build(const GumboNode* root) {
+  struct Item {
+    const GumboNode* g;
+    int parent;   // node index, -1 while inside hidden content
+    int nearest;  // nearest visible ancestor node, for metadata positions
+  };
+  std::vector<Item> stack;
+  stack.push_back({root, -1, -1});
+  bool first = true;
+  while (!stack.empty()) {
+    Item item = stack.back();
+    stack.pop_back();
+    const GumboNode* g = item.g;
+    if (g->type == GUMBO_NODE_TEXT || g->type == GUMBO_NODE_WHITESPACE ||
+        g->type == GUMBO_NODE_CDATA) {
+      if (item.parent < 0 || text_budget_ <= 0) continue;
+      int64_t bytes = static_cast<int64_t>(std::strlen(g->v.text.text));
+      text_budget_ -= bytes;
+      int index = AddNode(g, item.parent);
+      nodes_[index].is_text = true;
+      continue;
+    }
+    if (g->type != GUMBO_NODE_ELEMENT && g->type != GUMBO_NODE_TEMPLATE) continue;
+    CollectMetadata(g, item.nearest);
+    GumboTag tag = g->v.element.tag;
+    int parent = item.parent;
+    bool visible = (first || parent >= 0) && !IsSkippedTag(tag) &&
+                   g->type != GUMBO_NODE_TEMPLATE && !IsHidden(g);
+    if (tag == GUMBO_TAG_TITLE || tag == GUMBO_TAG_SCRIPT || tag == GUMBO_TAG_STYLE) {
+      continue;  // their text is not markup; nothing below them to collect
+    }
+    int index = -1;
+    if (visible) {
+      index = AddNode(g, parent);
+      Node& n = nodes_[index];
+      n.tag = tag;
+      n.hint = ClassHint(g);
+      if (tag == GUMBO_TAG_H1) meta_.h1s.push_back(index);
+      std::string_view itemprop = AttrView(g, "itemprop");
+      if (tag == GUMBO_TAG_ARTICLE || tag == GUMBO_TAG_MAIN ||
+          Lower(itemprop) == "articlebody") {
+        meta_.article_hints.push_back(index);
+      }
+      if (HasToken(AttrView(g, "rel"), "author") || Lower(itemprop) == "author") {
+        meta_.author_nodes.push_back(index);
+      } else {
+        for (const std::string& w : HintWords(AttrView(g, "class"), {})) {
+          if (w == "author" || w == "byline") {
+            meta_.author_nodes.push_back(index);
+            break;
+          }
+        }
+      }
+    }
+    first = false;
+    const GumboVector& children = g->v.element.children;
+    for (unsigned k = children.length; k-- > 0;) {
+      stack.push_back({static_cast<const GumboNode*>(children.data[k]), index,
+                       index >= 0 ? index : item.nearest});
+    }
+  }
+}
+
+// ---------------------------------------------------------------------------
+// Statistics and scoring.
+
+void ComputeStats(std::vector<Node>& nodes) {
+  // Pre-order numbering puts every child after its parent, so one reverse
+  // pass sees each node's children complete before the node itself.
+  for (size_t i = nodes.size(); i-- > 0;) {
+    Node& n = nodes[i];
+    if (n.is_text) {
+      std::string_view t = n.g->v.text.text;
+      for (size_t k = 0; k < t.size(); ++k) {
+        unsigned char c = t[k];
+        if (c == ',') ++n.commas;
+        if (c == 0xE3 && k + 2 < t.size() && static_cast<unsigned char>(t[k + 1]) == 0x80 &&
+            static_cast<unsigned char>(t[k + 2]) == 0x81) {
+          ++n.commas;  // 、
+        }
+        if (c == 0xEF && k + 2 < t.size() && static_cast<unsigned char>(t[k + 1]) == 0xBC &&
+            static_cast<unsigned char>(t[k + 2]) == 0x8C) {
+          ++n.commas;  // ，
+        }
+        if (!IsAsciiSpace(static_cast<char>(c))) ++n.text_bytes;
+      }
+      if (n.in_link) n.link_bytes = n.text_bytes;
+      n.inline_bytes = n.text_bytes;
+      n.inline_commas = n.commas;
+      n.inline_link_bytes = n.link_bytes;
+    } else if (n.tag == GUMBO_TAG_A) {
+      ++n.links;
+    }
+    if (!n.is_text && (n.tag == GUMBO_TAG_H1 || n.tag == GUMBO_TAG_ARTICLE ||
+                       n.tag == GUMBO_TAG_MAIN ||
+                       Lower(AttrView(n.g, "itemprop")) == "articlebody")) {
+      n.has_heading = true;
+    }
+    if (n.parent < 0) continue;
+    Node& p = nodes[n.parent];
+    p.has_heading = p.has_heading || n.has_heading;
+    p.text_bytes += n.text_bytes;
+    p.link_bytes += n.link_bytes;
+    p.commas += n.commas;
+    p.links += n.links;
+    if (n.is_text || IsInline(n.tag)) {
+      p.inline_bytes += n.inline_bytes;
+      p.inline_commas += n.inline_commas;
+      p.inline_link_bytes += n.inline_link_bytes;
+    }
+  }
+}
+
+// Marks boilerplate regions, top-down. A region named like boilerplate
+// that holds the page's title or article is a layout wrapper
+// ("has-sidebar", "site-navigation-standard") and is not boilerplate, nor
+// is one holding most of the page's text, nor <html> and <body>; unless it
+// is named for comments.
+void MarkBoilerplate(std::vector<Node>& nodes) {
+  int64_t total = nodes.empty() ? 0 : nodes[0].text_bytes;
+  for (Node& n : nodes) {
+    if (n.is_text) continue;
+    bool parent_boiler = n.parent >= 0 && nodes[n.parent].boiler;
+    bool named = (n.hint.strong && (!n.hint.positive || n.hint.comment)) ||
+                 n.tag == GUMBO_TAG_NAV || n.tag == GUMBO_TAG_FIGCAPTION || n.tag == GUMBO_TAG_ASIDE ||
+                 n.tag == GUMBO_TAG_FOOTER;
+    bool wrapper = n.tag == GUMBO_TAG_HTML || n.tag == GUMBO_TAG_BODY ||
+                   (!n.hint.comment && (n.has_heading || n.text_bytes * 2 > total));
+    n.boiler = parent_boiler || (named && !wrapper);
+  }
+}
+
+double InitialScore(const Node& n) {
+  double score = 0;
+  switch (n.tag) {
+    case GUMBO_TAG_DIV: case GUMBO_TAG_ARTICLE: case GUMBO_TAG_SECTION: case GUMBO_TAG_MAIN:
+      score = 5;
+      break;
+    case GUMBO_TAG_PRE: case GUMBO_TAG_TD: case GUMBO_TAG_BLOCKQUOTE:
+      score = 3;
+      break;
+    case GUMBO_TAG_ADDRESS: case GUMBO_TAG_OL: case GUMBO_TAG_UL: case GUMBO_TAG_DL:
+    case GUMBO_TAG_DD: case GUMBO_TAG_DT: case GUMBO_TAG_LI: case GUMBO_TAG_FORM:
+      score = -3;
+      break;
+    case GUMBO_TAG_H1: case GUMBO_TAG_H2: case GUMBO_TAG_H3: case GUMBO_TAG_H4:
+    case GUMBO_TAG_H5: case GUMBO_TAG_H6: case GUMBO_TAG_TH:
+      score = -5;
+      break;
+    default:
+      break;
+  }
+  if (n.hint.negative) score -= 25;
+  if (IsBoilerplateTag(n.tag)) score -= 25;
+  return score;
+}
+
+// A candidate's score before link density: its paragraphs' contributions,
+// its tag, and class/id hints. A positive class ("content") adds at most as
+// much as the paragraphs gave, so a tiny "content-title" box cannot win on
+// its class name alone.
+double CandidateScore(const Node& n) {
+  double score = n.score + InitialScore(n);
+  if (n.hint.positive) score += std::min(25.0, n.score);
+  return score;
+}
+
+// Readability's scheme: every block with enough text of its own gives
+// 1 + commas + min(bytes / 100, 3) to its ancestors, divided by 1, 2, 6, 9, 12
+// for the parent, grandparent and so on. Byte length makes a Japanese
+// character (3 bytes) weigh about as much as an English word's worth of
+// letters, which matches how much each carries.
+void ScoreBlocks(std::vector<Node>& nodes, bool skip_boiler) {
+  for (size_t i = 0; i < nodes.size(); ++i) {
+    Node& n = nodes[i];
+    if (n.is_text || IsInline(n.tag) || n.inline_bytes < 25) continue;
+    if (n.hint.negative || IsBoilerplateTag(n.tag)) continue;
+    if (skip_boiler && n.boiler) continue;
+    double own_link_density =
+        static_cast<double>(n.inline_link_bytes) / static_cast<double>(n.inline_bytes);
+    double score = 1.0 + n.inline_commas +
+                   std::min(static_cast<double>(n.inline_bytes) / 100.0, 3.0);
+    score *= 1.0 - own_link_density;
+    // Any block with enough text of its own counts, a <div> of bare text
+    // included (readability first rewrites such divs into paragraphs).
+    int ancestor = n.parent;
+    for (int level = 0; ancestor >= 0 && level < 5; ++level) {
+      Node& a = nodes[ancestor];
+      a.candidate = true;
+      double divider = level == 0 ? 1.0 : level == 1 ? 2.0 : level * 3.0;
+      a.score += score / divider;
+      ancestor = a.parent;
+    }
+  }
+}
+
+bool IsAncestorOrSelf(const std::vector<Node>& nodes, int ancestor, int node) {
+  for (int k = node; k >= 0; k = nodes[k].parent) {
+    if (k == ancestor) return true;
+  }
+  return false;
+}
+
+// Picks the node that holds the article. Returns -1 for a page without one.
+int SelectTopCandidate(std::vector<Node>& nodes, const PageMeta& meta,
+                       int64_t json_body_bytes) {
+  // Hints: the element marked as the article body, an <article> holding
+  // most of the page's paragraph text, and a node whose text length matches
+  // the JSON-LD articleBody all earn a bonus in proportion to their score.
+  std::vector<double> final_score(nodes.size(), 0.0);
+  for (size_t i = 0; i < nodes.size(); ++i) {
+    const Node& n = nodes[i];
+    if (!n.candidate) continue;
+    final_score[i] = CandidateScore(n) * (1.0 - LinkDensity(n));
+  }
+  for (int h : meta.article_hints) {
+    if (final_score[h] > 0) {
+      bool itemprop = Lower(AttrView(nodes[h].g, "itemprop")) == "articlebody";
+      final_score[h] *= itemprop ? 1.5 : 1.2;
+    }
+  }
+  if (json_body_bytes >= 200) {
+    for (size_t i = 0; i < nodes.size(); ++i) {
+      const Node& n = nodes[i];
+      if (final_score[i] <= 0) continue;
+      double ratio = static_cast<double>(n.text_bytes) / static_cast<double>(json_body_bytes);
+      if (ratio >= 0.8 && ratio <= 1.5) final_score[i] *= 1.3;
+    }
+  }
+  int top = -1;
+  for (size_t i = 0; i < nodes.size(); ++i) {
+    if (final_score[i] > 0 && (top < 0 || final_score[i] > final_score[top])) {
+      top = static_cast<int>(i);
+    }
+  }
+  if (top < 0) return -1;
+
+  // When the best few candidates share an ancestor, the article is split over
+  // several containers: take the ancestor.
+  std::vector<int> order;
+  for (size_t i = 0; i < nodes.size(); ++i) {
+    if (final_score[i] > 0) order.push_back(static_cast<int>(i));
+  }
+  std::partial_sort(order.begin(), order.begin() + std::min<size_t>(order.size(), 5),
+                    order.end(), [&](int a, int b) { return final_score[a] > final_score[b]; });
+  order.resize(std::min<size_t>(order.size(), 5));
+  std::vector<int> alternatives;
+  for (int c : order) {
+    if (c != top && final_score[c] >= 0.75 * final_score[top]) alternatives.push_back(c);
+  }
+  if (alternatives.size() >= 3) {
+    // Count, for each ancestor, how many alternatives it holds (linear in depth).
+    std::unordered_map<int, int> held;
+    for (int c : alternatives) {
+      for (int p = c; p >= 0; p = nodes[p].parent) ++held[p];
+    }
+    for (int p = nodes[top].parent; p >= 0 && nodes[p].tag != GUMBO_TAG_BODY;
+         p = nodes[p].parent) {
+      if (held[p] >= 3) {
+        top = p;
+        break;
+      }
+    }
+  }
+  // Climb while the parent scores higher (it holds more of the article).
+  double last = CandidateScore(nodes[top]);
+  double threshold = last / 3;
+  for (int p = nodes[top].parent; p >= 0 && nodes[p].tag != GUMBO_TAG_BODY;
+       p = nodes[p].parent) {
+    if (!nodes[p].candidate) continue;
+    double score = CandidateScore(nodes[p]);
+    if (score < threshold) break;
+    if (score > last) {
+      top = p;
+      break;
+    }
+    last = score;
+  }
+  // An only child says nothing its parent does not.
+  while (nodes[top].parent >= 0 && nodes[nodes[top].parent].tag != GUMBO_TAG_BODY &&
+         nodes[nodes[top].parent].tag != GUMBO_TAG_HTML) {
+    int p = nodes[top].parent;
+    int elements = 0;
+    for (int c = nodes[p].first_child; c >= 0; c = nodes[c].next_sibling) {
+      if (!nodes[c].is_text) ++elements;
+    }
+    if (elements != 1) break;
+    top = p;
+  }
+  return top;
+}
+
+// Siblings of the top candidate that continue the article: scored well
+// enough, or a paragraph of prose with few links.
+std::vector<int> SelectContainers(const std::vector<Node>& nodes, int top) {
+  std::vector<int> out;
+  int parent = nodes[top].parent;
+  if (parent < 0) return {top};
+  double top_score = CandidateScore(nodes[top]) * (1.0 - LinkDensity(nodes[top]));
+  double threshold = std::max(10.0, top_score * 0.2);
+  std::string_view top_class = AttrView(nodes[top].g, "class");
+  for (int c = nodes[parent].first_child; c >= 0; c = nodes[c].next_sibling) {
+    const Node& s = nodes[c];
+    if (c == top) {
+      out.push_back(c);
+      continue;
+    }
+    if (s.is_text || s.hint.negative || IsBoilerplateTag(s.tag)) continue;
+    double bonus = 0;
+    if (!top_class.empty() && AttrView(s.g, "class") == top_class) bonus = top_score * 0.2;
+    double ld = LinkDensity(s);
+    if (s.candidate && CandidateScore(s) * (1.0 - ld) + bonus >= threshold) {
+      out.push_back(c);
+    } else if (s.tag == GUMBO_TAG_P) {
+      if (s.text_bytes > 80 && ld < 0.25) {
+        out.push_back(c);
+      } else if (s.text_bytes > 0 && s.text_bytes <= 80 && ld == 0) {
+        std::string_view t = s.first_child >= 0 && nodes[s.first_child].is_text
+                                 ? std::string_view(nodes[s.first_child].g->v.text.text)
+                                 : std::string_view();
+        if (t.find(". ") != std::string_view::npos || t.find("。") != std::string_view::npos) {
+          out.push_back(c);
+        }
+      }
+    }
+  }
+  return out;
+}
+
+// ---------------------------------------------------------------------------
+// Text output.
+
+// Collects text with pending separators, so that no separator is written at
+// the start or end and the strongest of several adjacent ones wins.
+class TextBuilder {
+ public:
+  enum Break { kNone = 0, kSpace = 1, kTab = 2, kLine = 3, kParagraph = 4 };
+
+  explicit TextBuilder(bool track_offsets) : track_(track_offsets) {}
+
+  void RequestBreak(Break b) { pending_ = std::max(pending_, b); }
+
+  // Appends the text of a gumbo text node, collapsing whitespace (unless
+  // `pre`). `raw` is the node's source text and `raw_offset` its offset in
+  // the page, for the offset map.
+  void AppendText(std::string_view text, std::string_view raw, int64_t raw_offset, bool pre);
+
+  std::string& text() { return out_; }
+  std::vector<int64_t>& offsets() { return offsets_; }
+
+ private:
+  void Flush(char32_t next);
+  void Put(std::string_view bytes, int64_t source);
+
+  std::string out_;
+  std::vector<int64_t> offsets_;  // one per byte of out_
+  Break pending_ = kNone;
+  bool pending_space_had_newline_ = false;
+  bool track_;
+};
+
+void TextBuilder::Put(std::string_view bytes, int64_t source) {
+  out_.append(bytes);
+  if (track_) offsets_.insert(offsets_.end(), bytes.size(), source);
+}
+
+void TextBuilder::Flush(char32_t next) {
+  if (out_.empty()) {
+    pending_ = kNone;
+    return;
+  }
+  switch (pending_) {
+    case kNone:
+      break;
+    case kSpace:
+      // CSS Text 3, 4.1.2: a segment break between two East Asian wide
+      // characters is removed rather than turned into a space.
+      if (!(pending_space_had_newline_ && IsWide(LastCodePoint(out_)) && IsWide(next)) &&
+          out_.back() != '\n' && out_.back() != '\t') {
+        Put(" ", -1);
+      }
+      break;
+    case kTab:
+      if (out_.back() != '\n') Put("\t", -1);
+      break;
+    case kLine:
+      Put("\n", -1);
+      break;
+    case kParagraph:
+      Put(out_.back() == '\n' ? "\n" : "\n\n", -1);
+      break;
+  }
+  pending_ = kNone;
+  pending_space_had_newline_ = false;
+}
+
+void TextBuilder::AppendText(std::string_view text, std::string_view raw, int64_t raw_offset,
+                             bool pre) {
+  size_t r = 0;  // position in raw, kept roughly in step with text for offsets
+  for (size_t i = 0; i < text.size();) {
+    int len = 1;
+    char32_t cp = DecodeAt(text, i, len);
+    // Offset of this character in the source: step over "\r" and entities.
+    int64_t source = -1;
+    if (track_ && raw_offset >= 0) {
+      if (r < raw.size() && raw[r] == '\r' && cp == '\n') ++r;
+      source = raw_offset + static_cast<int64_t>(std::min(r, raw.size()));
+      if (r < raw.size() && raw[r] == '&' && cp != '&') {
+        size_t semi = raw.find(';', r);
+        size_t stop = raw.find_first_of(" \t\n<&", r + 1);
+        if (semi != std::string_view::npos && semi - r <= 40 && (stop == std::string_view::npos || semi < stop)) {
+          r = semi + 1;
+        } else {
+          ++r;
+          while (r < raw.size() && std::isalnum(static_cast<unsigned char>(raw[r]))) ++r;
+        }
+      } else if (r < raw.size() && raw[r] == '&' && raw.substr(r, 5) == "&amp;") {
+        r += 5;
+      } else {
+        r += len;
+      }
+    }
+    bool space = cp < 0x80 ? IsAsciiSpace(static_cast<char>(cp)) : cp == 0xA0;
+    if (pre && (cp == '\n' || cp == '\t' || cp == ' ')) {
+      Flush(cp);
+      Put(text.substr(i, len), source);
+    } else if (space) {
+      if (pending_ <= kSpace) {
+        if (pending_ == kNone) pending_space_had_newline_ = false;
+        pending_ = kSpace;
+        if (cp == '\n' || cp == '\r') pending_space_had_newline_ = true;
+      }
+    } else {
+      Flush(cp);
+      Put(text.substr(i, len), source);
+    }
+    i += len;
+  }
+}
+
+struct Emitter {
+  const std::vector<Node>& nodes;
+  TextBuilder& out;
+  int64_t container_bytes;
+  bool keep_h1;
+
+  // Boilerplate nested in the article: dropped unless it holds most of
+  // the article text (some sites put their whole article in a "post-header").
+  bool Drop(const Node& n) const {
+    if (n.is_text) return false;
+    if (n.tag == GUMBO_TAG_H1 && !keep_h1) return true;
+    bool majority = n.text_bytes * 2 > container_bytes;
+    if (majority) return false;
+    if (n.boiler || (n.hint.negative && !n.hint.positive)) return true;
+    if (n.hint.negative && n.text_bytes * 4 < container_bytes) return true;
+    if (IsBoilerplateTag(n.tag)) return true;
+    if (IsInline(n.tag) || n.tag == GUMBO_TAG_P || IsHeading(n.tag)) return false;
+    // Link lists and link-heavy boxes.
+    double ld = LinkDensity(n);
+    if (n.links >= 1 && ld > 0.5) return true;
+    if (n.links >= 3 && ld > 0.3 && n.commas == 0) return true;
+    return false;
+  }
+
+  void Emit(int root) {
+    struct Item {
+      int node;
+      bool closing;
+    };
+    std::vector<Item> stack;
+    stack.push_back({root, false});
+    while (!stack.empty()) {
+      Item item = stack.back();
+      stack.pop_back();
+      const Node& n = nodes[item.node];
+      if (item.closing) {
+        Close(n);
+        continue;
+      }
+      if (n.is_text) {
+        const GumboText& t = n.g->v.text;
+        out.AppendText(t.text, {t.original_text.data, t.original_text.length},
+                       t.original_text.data != nullptr ? static_cast<int64_t>(t.start_pos.offset) : -1,
+                       n.in_pre);
+        continue;
+      }
+      if (item.node != root && Drop(n)) continue;
+      Open(n);
+      stack.push_back({item.node, true});
+      std::vector<int> children;
+      for (int c = n.first_child; c >= 0; c = nodes[c].next_sibling) children.push_back(c);
+      for (size_t k = children.size(); k-- > 0;) stack.push_back({children[k], false});
+    }
+  }
+
+  void Open(const Node& n) {
+    switch (n.tag) {
+      case GUMBO_TAG_BR:
+        out.RequestBreak(TextBuilder::kLine);
+        break;
+      case GUMBO_TAG_TD: case GUMBO_TAG_TH:
+        out.RequestBreak(TextBuilder::kTab);
+        break;
+      case GUMBO_TAG_LI: case GUMBO_TAG_TR: case GUMBO_TAG_DT: case GUMBO_TAG_DD:
+      case GUMBO_TAG_CAPTION: case GUMBO_TAG_OPTION:
+        out.RequestBreak(TextBuilder::kLine);
+        break;
+      default:
+        if (!IsInline(n.tag)) out.RequestBreak(TextBuilder::kParagraph);
+        break;
+    }
+  }
+
+  void Close(const Node& n) {
+    if (n.tag == GUMBO_TAG_TR || n.tag == GUMBO_TAG_LI || n.tag == GUMBO_TAG_DT ||
+        n.tag == GUMBO_TAG_DD) {
+      out.RequestBreak(TextBuilder::kLine);
+    } else if (n.tag == GUMBO_TAG_TD || n.tag == GUMBO_TAG_TH) {
+      out.RequestBreak(TextBuilder::kTab);
+    } else if (!IsInline(n.tag) && n.tag != GUMBO_TAG_BR) {
+      out.RequestBreak(TextBuilder::kParagraph);
+    }
+  }
+};
+
+// The collapsed text of a subtree, for headings, bylines and datelines.
+std::string SubtreeText(const std::vector<Node>& nodes, int root, size_t max_bytes) {
+  TextBuilder b(false);
+  int end = root + 1;
+  // Pre-order: the subtree is the run of indices up to the next node that is
+  // not a descendant.
+  while (end < static_cast<int>(nodes.size()) && IsAncestorOrSelf(nodes, root, end)) {
+    const Node& n = nodes[end];
+    if (n.is_text) {
+      b.AppendText(n.g->v.text.text, {}, -1, false);
+      if (b.text().size() > max_bytes) break;
+    } else if (!IsInline(n.tag)) {
+      b.RequestBreak(TextBuilder::kSpace);
+    }
+    ++end;
+  }
+  return b.text();
+}
+
+// ---------------------------------------------------------------------------
+// JSON-LD.
+
+struct JsonLdInfo {
+  std::string headline;
+  std::string published;
+  std::string modified;
+  std::string author;
+  std::string publisher;
+  std::string body;
+  int rank = 0;  // how article-like the type that gave these was
+};
+
+std::string JsonString(const nlohmann::json& j) {
+  if (j.is_string()) return j.get<std::string>();
+  if (j.is_array() && !j.empty()) return JsonString(j[0]);
+  return "";
+}
+
+std::string JsonNames(const nlohmann::json& j) {
+  if (j.is_string()) return j.get<std::string>();
+  if (j.is_object()) {
+    auto it = j.find("name");
+    return it != j.end() ? JsonString(*it) : "";
+  }
+  if (j.is_array()) {
+    std::string out;
+    for (const auto& e : j) {
+      std::string name = JsonNames(e);
+      if (name.empty()) continue;
+      if (!out.empty()) out += ", ";
+      out += name;
+    }
+    return out;
+  }
+  return "";
+}
+
+int TypeRank(const nlohmann::json& type) {
+  int best = 0;
+  auto rank_of = [](std::string t) {
+    if (t.ends_with("Article") || t == "BlogPosting" || t == "Report" ||
+        t == "ReportageNewsArticle" || t == "LiveBlogPosting" || t == "SocialMediaPosting") {
+      return 3;
+    }
+    if (t == "WebPage" || t == "ItemPage") return 1;
+    return 0;
+  };
+  if (type.is_string()) best = rank_of(type.get<std::string>());
+  if (type.is_array()) {
+    for (const auto& t : type) {
+      if (t.is_string()) best = std::max(best, rank_of(t.get<std::string>()));
+    }
+  }
+  return best;
+}
+
+void VisitJsonLd(const nlohmann::json& j, JsonLdInfo& info, int depth) {
+  if (depth > 8) return;
+  if (j.is_array()) {
+    for (const auto& e : j) VisitJsonLd(e, info, depth + 1);
+    return;
+  }
+  if (!j.is_object()) return;
+  if (auto graph = j.find("@graph"); graph != j.end()) VisitJsonLd(*graph, info, depth + 1);
+  int rank = 0;
+  if (auto type = j.find("@type"); type != j.end()) rank = TypeRank(*type);
+  if (rank == 0) {
+    if (auto main = j.find("mainEntity"); main != j.end()) VisitJsonLd(*main, info, depth + 1);
+    return;
+  }
+  if (rank < info.rank) return;
+  auto get = [&](const char* key) -> std::string {
+    auto it = j.find(key);
+    return it == j.end() ? "" : JsonString(*it);
+  };
+  auto fill = [&](std::string& field, std::string value) {
+    if (!value.empty() && (field.empty() || rank > info.rank)) field = std::move(value);
+  };
+  std::string headline = get("headline");
+  if (headline.empty() && rank >= 3) headline = get("name");
+  fill(info.headline, headline);
+  fill(info.published, get("datePublished"));
+  fill(info.modified, get("dateModified"));
+  if (auto a = j.find("author"); a != j.end()) fill(info.author, JsonNames(*a));
+  if (auto p = j.find("publisher"); p != j.end()) fill(info.publisher, JsonNames(*p));
+  fill(info.body, get("articleBody"));
+  info.rank = std::max(info.rank, rank);
+}
+
+JsonLdInfo ParseJsonLd(const std::vector<std::string>& scripts) {
+  JsonLdInfo info;
+  for (const std::string& s : scripts) {
+    std::string_view v = TrimView(s);
+    // Some CMSs wrap the JSON in an HTML comment or CDATA section.
+    for (std::string_view prefix : {"<!--", "//<![CDATA[", "<![CDATA["}) {
+      if (v.starts_with(prefix)) v = TrimView(v.substr(prefix.size()));
+    }
+    for (std::string_view suffix : {"-->", "//]]>", "]]>"}) {
+      if (v.ends_with(suffix)) v = TrimView(v.substr(0, v.size() - suffix.size()));
+    }
+    while (!v.empty() && v.back() == ';') v.remove_suffix(1);
+    nlohmann::json j = nlohmann::json::parse(v, nullptr, /*allow_exceptions=*/false,
+                                             /*ignore_comments=*/true);
+    if (j.is_discarded()) continue;
+    VisitJsonLd(j, info, 0);
+  }
+  return info;
+}
+
+// ---------------------------------------------------------------------------
+// Metadata choices.
+
+std::string Meta(const PageMeta& meta, std::initializer_list<const char*> keys) {
+  for (const char* key : keys) {
+    auto it = meta.meta.find(key);
+    if (it != meta.meta.end() && !TrimView(it->second).empty()) return CollapseSpaces(it->second);
+  }
+  return "";
+}
+
+std::string NormalizeForCompare(std::string_view s) {
+  std::string out;
+  for (char c : Lower(s)) {
+    if (!IsAsciiSpace(c)) out.push_back(c);
+  }
+  return out;
+}
+
+// "<title>" minus the site name: split on the usual separators and drop the
+// parts that equal the site name, or else a short part at either end.
+std::string CleanTitle(std::string_view title, std::string_view site_name, std::string_view h1,
+                       bool guess = true) {
+  std::string t = CollapseSpaces(title);
+  if (t.empty()) return t;
+  if (!h1.empty() && h1.size() >= 4 && t.find(h1) != std::string::npos) return std::string(h1);
+  static constexpr std::array<std::string_view, 8> kSeparators = {
+      " | ", " - ", " – ", " — ", "｜", " : ", " :: ", " / "};
+  std::vector<std::string> parts;
+  std::string_view rest = t;
+  while (true) {
+    size_t best = std::string_view::npos, best_len = 0;
+    for (std::string_view sep : kSeparators) {
+      size_t pos = rest.find(sep);
+      if (pos != std::string_view::npos && pos < best) {
+        best = pos;
+        best_len = sep.size();
+      }
+    }
+    if (best == std::string_view::npos) {
+      parts.emplace_back(TrimView(rest));
+      break;
+    }
+    parts.emplace_back(TrimView(rest.substr(0, best)));
+    rest.remove_prefix(best + best_len);
+  }
+  if (parts.size() == 1) return t;
+  std::string site = NormalizeForCompare(site_name);
+  for (std::string_view strip : {"|", "｜", "-", "–", "—", ":", "/"}) {
+    if (site.starts_with(strip)) site = site.substr(strip.size());
+  }
+  std::vector<std::string> kept;
+  for (const std::string& p : parts) {
+    if (!site.empty() && NormalizeForCompare(p) == site) continue;
+    kept.push_back(p);
+  }
+  if (kept.size() == parts.size()) {
+    if (!guess) return t;
+    // No site name to match: drop the end part, which is usually the site
+    // name, unless the first part is much shorter (a site name in front).
+    if (parts.front().size() * 2 >= parts.back().size()) {
+      kept.pop_back();
+    } else {
+      kept.erase(kept.begin());
+    }
+  }
+  if (kept.empty()) return t;
+  // Rejoin what is left with the first separator found in the original.
+  std::string out = kept[0];
+  for (size_t k = 1; k < kept.size(); ++k) {
+    size_t a = t.find(kept[k - 1]);
+    size_t b = t.find(kept[k], a == std::string::npos ? 0 : a + kept[k - 1].size());
+    if (a != std::string::npos && b != std::string::npos) {
+      out += t.substr(a + kept[k - 1].size(), b - a - kept[k - 1].size());
+    } else {
+      out += " - ";
+    }
+    out += kept[k];
+  }
+  return out;
+}
+
+std::string DetectLang(std::string_view text) {
+  int64_t kana = 0, hangul = 0, han = 0;
+  for (size_t i = 0; i < text.size();) {
+    int len = 1;
+    char32_t cp = DecodeAt(text, i, len);
+    i += len;
+    if (cp < 0x1100) continue;
+    if ((cp >= 0x3040 && cp <= 0x30FF) || (cp >= 0x31F0 && cp <= 0x31FF) ||
+        (cp >= 0xFF66 && cp <= 0xFF9D)) {
+      ++kana;
+    } else if ((cp >= 0xAC00 && cp <= 0xD7AF) || (cp >= 0x1100 && cp <= 0x11FF) ||
+               (cp >= 0x3130 && cp <= 0x318F)) {
+      ++hangul;
+    } else if ((cp >= 0x4E00 && cp <= 0x9FFF) || (cp >= 0x3400 && cp <= 0x4DBF)) {
+      ++han;
+    }
+  }
+  // A few kana in a Chinese page (a quoted product name) do not make it Japanese.
+  if (kana > 0 && kana * 50 >= han) return "ja";
+  if (hangul > 0 && hangul >= han) return "ko";
+  if (han > 0) return "zh";
+  return "en";
+}
+
+std::string LangFromAttr(std::string_view attr) {
+  std::string_view v = TrimView(attr);
+  size_t end = v.find_first_of("-_");
+  std::string primary = Lower(v.substr(0, end));
+  if (primary.size() < 2 || primary.size() > 3) return "";
+  for (char c : primary) {
+    if (c < 'a' || c > 'z') return "";
+  }
+  return primary;
+}
+
+}  // namespace
+
+Article ExtractArticle(std::string_view html, std::string_view url) {
+  return ExtractArticle(html, url, nullptr);
+}
+
+Article ExtractArticle(std::string_view html, std::string_view url,
+                       std::vector<int64_t>* text_source_offsets) {
+  Article article;
+  if (text_source_offsets != nullptr) text_source_offsets->clear();
+  if (html.size() > kMaxHtmlBytes) html = html.substr(0, kMaxHtmlBytes);
+
+  // 1. Parse and flatten.
+  std::unique_ptr<GumboOutput, void (*)(GumboOutput*)> output(
+      gumbo_parse_with_options(&kGumboDefaultOptions, html.data(), html.size()),
+      [](GumboOutput* o) { gumbo_destroy_output(&kGumboDefaultOptions, o); });
+  if (output == nullptr || output->root == nullptr) return article;
+  std::vector<Node> nodes;
+  nodes.reserve(html.size() / 40 + 16);
+  PageMeta meta;
+  TreeBuilder(nodes, meta).Build(output->root);
+
+  // Links, resolved against <base href> (itself resolved against the URL).
+  std::string base(url);
+  if (!meta.base_href.empty()) {
+    std::string resolved = ResolveUrl(url, meta.base_href);
+    if (!resolved.empty()) base = resolved;
+  }
+  std::unordered_set<std::string> seen;
+  auto add_link = [&](std::string_view href) {
+    std::string resolved = ResolveUrl(base, href);
+    if (!resolved.empty() && seen.insert(resolved).second) article.links.push_back(resolved);
+  };
+  for (const std::string& href : meta.hrefs) add_link(href);
+  for (const std::string& feed : meta.feeds) add_link(feed);
+  if (!meta.canonical.empty()) article.canonical_url = ResolveUrl(base, meta.canonical);
+
+  // 2-3. Statistics, scores, containers.
+  JsonLdInfo ld = ParseJsonLd(meta.json_ld);
+  int64_t json_body_bytes = 0;
+  for (char c : ld.body) json_body_bytes += IsAsciiSpace(c) ? 0 : 1;
+  ComputeStats(nodes);
+  MarkBoilerplate(nodes);
+  ScoreBlocks(nodes, /*skip_boiler=*/true);
+  int top = SelectTopCandidate(nodes, meta, json_body_bytes);
+  if (top < 0) {
+    // Everything sat in regions named like boilerplate (a "sidebar-layout"
+    // wrapper around the whole page): score again without that filter.
+    ScoreBlocks(nodes, /*skip_boiler=*/false);
+    top = SelectTopCandidate(nodes, meta, json_body_bytes);
+  }
+
+  // 4. Text.
+  TextBuilder builder(text_source_offsets != nullptr);
+  std::vector<int> containers;
+  if (top >= 0) {
+    containers = SelectContainers(nodes, top);
+    int64_t container_bytes = 0;
+    for (int c : containers) container_bytes += nodes[c].text_bytes;
+    Emitter emitter{nodes, builder, container_bytes, /*keep_h1=*/false};
+    for (int c : containers) {
+      builder.RequestBreak(TextBuilder::kParagraph);
+      emitter.Emit(c);
+    }
+  }
+  article.text = std::move(builder.text());
+  std::vector<int64_t> byte_offsets = std::move(builder.offsets());
+  // A page whose markup hides the article (rendered by script) may still
+  // carry it in JSON-LD.
+  if (article.text.size() < 200 && json_body_bytes > static_cast<int64_t>(article.text.size()) * 2) {
+    article.text = TrimView(ld.body);
+    byte_offsets.assign(article.text.size(), -1);
+  }
+
+  // Metadata.
+  article.site_name = Meta(meta, {"og:site_name", "application-name"});
+  if (article.site_name.empty()) article.site_name = CollapseSpaces(ld.publisher);
+  std::string h1;
+  int title_node = -1;
+  for (int h : meta.h1s) {
+    std::string t = SubtreeText(nodes, h, 1000);
+    if (t.empty()) continue;
+    bool inside = false;
+    for (int c : containers) inside = inside || IsAncestorOrSelf(nodes, c, h);
+    if (h1.empty() || inside) {
+      h1 = t;
+      title_node = h;
+      if (inside) break;
+    }
+  }
+  // The <title> minus the site name. An <h1> that is the site's name (a
+  // part of <title> that cleaning removed) is not the article's title.
+  std::string title_tag = CollapseSpaces(meta.title_tag);
+  std::string clean_title = CleanTitle(title_tag, article.site_name, "");
+  bool h1_is_site = !h1.empty() && title_tag.find(h1) != std::string::npos &&
+                    clean_title.find(h1) == std::string::npos;
+  article.title = Meta(meta, {"og:title", "twitter:title"});
+  if (!article.title.empty()) {
+    // og:title sometimes carries the site name too: drop it when it is
+    // og:site_name, or the part that <title> cleaning removed.
+    std::string site = article.site_name;
+    if (site.empty() && clean_title != title_tag && title_tag.ends_with(
+            std::string_view(title_tag).substr(std::min(title_tag.size(), clean_title.size())))) {
+      size_t pos = title_tag.find(clean_title);
+      if (pos == 0) site = std::string(TrimView(title_tag.substr(clean_title.size())));
+    }
+    article.title = CleanTitle(article.title, site, "", /*guess=*/false);
+  }
+  if (article.title.empty()) article.title = CollapseSpaces(ld.headline);
+  if (article.title.empty() && !h1_is_site) article.title = h1;
+  if (article.title.empty()) article.title = clean_title;
+
+  // Published: JSON-LD, meta, <time> (inside the article first), URL, dateline.
+  article.published = NormalizeDate(ld.published);
+  if (article.published.empty()) {
+    article.published = NormalizeDate(Meta(
+        meta, {"article:published_time", "og:published_time", "datepublished", "pubdate",
+               "publishdate", "publish-date", "date", "dc.date", "dc.date.issued",
+               "dcterms.created", "dcterms.issued", "sailthru.date", "parsely-pub-date",
+               "cxenseparse:recs:publishtime", "citation_publication_date"}));
+  }
+  if (article.published.empty()) {
+    const std::string* best = nullptr;
+    int best_rank = -1;
+    for (const auto& [node, value] : meta.times) {
+      bool itemprop = value.starts_with("itemprop:");
+      bool inside = false;
+      for (int c : containers) inside = inside || (node >= 0 && IsAncestorOrSelf(nodes, c, node));
+      int rank = (itemprop ? 2 : 0) + (inside ? 1 : 0);
+      if (rank > best_rank) {
+        best_rank = rank;
+        best = &value;
+      }
+    }
+    if (best != nullptr) {
+      std::string_view v = *best;
+      if (v.starts_with("itemprop:")) v.remove_prefix(9);
+      article.published = NormalizeDate(v);
+    }
+  }
+  if (article.published.empty()) article.published = FindDateInUrl(url);
+  // A dateline: the text right after the title heading (then after any
+  // other <h1>), page furniture included: bylines and datelines often sit
+  // in a <header>.
+  std::vector<int> heads;
+  if (title_node >= 0) heads.push_back(title_node);
+  for (int h : meta.h1s) {
+    if (h != title_node) heads.push_back(h);
+  }
+  for (size_t k = 0; k < heads.size() && k < 4 && article.published.empty(); ++k) {
+    TextBuilder after(false);
+    for (size_t i = heads[k] + 1; i < nodes.size() && after.text().size() < 400; ++i) {
+      if (nodes[i].is_text) {
+        after.AppendText(nodes[i].g->v.text.text, {}, -1, false);
+      } else {
+        after.RequestBreak(TextBuilder::kSpace);
+      }
+    }
+    article.published = FindDateInText(after.text());
+  }
+  if (article.published.empty()) {
+    article.published = FindDateInText(std::string_view(article.text).substr(0, 200));
+  }
+  article.modified = NormalizeDate(ld.modified);
+  if (article.modified.empty()) {
+    article.modified =
+        NormalizeDate(Meta(meta, {"article:modified_time", "og:updated_time", "datemodified",
+                                  "dcterms.modified", "last-modified"}));
+  }
+  // Last resort: a page that states only when it was modified was at least
+  // published by then; many CMSs write the publication time there.
+  if (article.published.empty()) article.published = article.modified;
+
+  // Author: JSON-LD, meta, then a short rel=author / byline element.
+  article.author = CollapseSpaces(ld.author);
+  if (article.author.empty()) article.author = Meta(meta, {"author", "article:author", "dc.creator"});
+  if (article.author.empty()) {
+    for (int a : meta.author_nodes) {
+      std::string t = SubtreeText(nodes, a, 200);
+      if (!t.empty() && t.size() <= 100) {
+        article.author = t;
+        break;
+      }
+    }
+  }
+
+  article.lang = LangFromAttr(meta.lang_attr);
+  if (article.lang.empty()) {
+    article.lang = DetectLang(article.text.empty() ? std::string_view(article.title)
+                                                   : std::string_view(article.text));
+  }
+
+  if (text_source_offsets != nullptr) {
+    // Per code point: the offset of the code point's first byte.
+    for (size_t i = 0; i < article.text.size();) {
+      int len = Utf8SequenceLength(static_cast<unsigned char>(article.text[i]));
+      text_source_offsets->push_back(i < byte_offsets.size() ? byte_offsets[i] : -1);
+      i += std::max(len, 1);
+    }
+  }
+  return article;
+}
+
+}  // namespace newsclaim::extract

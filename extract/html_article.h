@@ -5,7 +5,10 @@
 // parse yields the page's links, so the crawler needs no parser of its own.
 #pragma once
 
+#include <cstdint>
+#include <string>
 #include <string_view>
+#include <vector>
 
 #include "base/page.h"
 
@@ -14,6 +17,25 @@ namespace newsclaim::extract {
 // `html` is UTF-8 (see crawler/charset.h); `url` is the page's URL, used to
 // resolve relative links and as a date hint. Never fails: a page with no
 // recognisable article yields empty text.
+//
+// Article::text holds the body without the title heading: headings,
+// paragraphs, list items, table rows (cells separated by '\t') and
+// blockquotes in reading order, blocks separated by "\n\n", list items and
+// table rows by "\n", <br> as "\n". Article::links holds every <a href>
+// resolved against the page URL (or <base href>) as absolute http(s) URLs
+// without fragment, in page order, de-duplicated, followed by the RSS and
+// Atom feeds the page announces with <link rel="alternate">.
+//
+// Work is linear in the size of the page. Input beyond 16 MiB and text
+// beyond 4 MiB are ignored.
 Article ExtractArticle(std::string_view html, std::string_view url);
+
+// As above; also fills `text_source_offsets` (when not null) so that
+// (*text_source_offsets)[i] is the byte offset in `html` of the character
+// that produced code point i of the returned text, or -1 for a separator
+// the extractor inserted (paragraph breaks, the space between two blocks,
+// the tab between two cells). The vector has one entry per code point.
+Article ExtractArticle(std::string_view html, std::string_view url,
+                       std::vector<int64_t>* text_source_offsets);
 
 }  // namespace newsclaim::extract

@@ -1,1 +1,334 @@
-// placeholder
+// extract/html_article_test.cc
+// Small inline pages; the real-page measurements are in html_benchmark_test.cc.
+#include "extract/html_article.h"
+
+#include <string>
+#include <vector>
+
+#include "base/utf8.h"
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+
+namespace newsclaim::extract {
+namespace {
+
+using ::testing::HasSubstr;
+using ::testing::Not;
+
+const char kUrl[] = "https://news.example.com/world/story.html";
+
+// Three paragraphs of prose, enough for the scorer to see an article.
+const char kProse[] =
+    "<p>The ministry said on Monday that it had signed an agreement to buy 26,000 GPUs, "
+    "the largest purchase of its kind in the region so far.</p>"
+    "<p>Officials declined to name the supplier, but said deliveries would begin next year, "
+    "with the first systems running by the end of 2026.</p>"
+    "<p>Analysts said the deal, worth about $1 billion, would double the country's public "
+    "computing capacity, although costs could still rise.</p>";
+
+std::string Page(const std::string& head, const std::string& body) {
+  return "<!DOCTYPE html><html><head>" + head + "</head><body>" + body + "</body></html>";
+}
+
+TEST(ExtractArticleTest, DropsNavigationAdsCommentsAndRelatedLinks) {
+  std::string html = Page(
+      "<title>Story</title>",
+      "<nav class=\"global-nav\"><ul><li><a href=\"/\">Home NAVTEXT</a></li>"
+      "<li><a href=\"/world\">World</a></li></ul></nav>"
+      "<div class=\"sidebar\"><p>SIDEBARTEXT: the most read stories of the day, ranked by "
+      "readers, updated every hour.</p></div>"
+      "<article><h1>Ministry buys GPUs</h1>" +
+          std::string(kProse) +
+          "<div class=\"ad-box\"><p>ADTEXT: buy our wonderful product today, with a discount of "
+          "fifty percent, only this week.</p></div>"
+          "<div class=\"share-bar\"><a href=\"https://twitter.com/x\">SHARETEXT Tweet</a></div>"
+          "<ul class=\"related-articles\"><li><a href=\"/a\">RELATEDTEXT one, a long headline "
+          "about something else</a></li><li><a href=\"/b\">Another long related headline "
+          "here</a></li></ul>"
+          "<div class=\"author-box\"><p>AUTHORBOXTEXT: Jane writes about chips, and has done "
+          "so, for many years.</p></div>"
+          "</article>"
+          "<section id=\"comments\"><p>COMMENTTEXT: I disagree with this article, and here is "
+          "why, in many words, at length.</p></section>"
+          "<footer><p>FOOTERTEXT Copyright, all rights reserved, 2025, Example News.</p></footer>");
+  Article a = ExtractArticle(html, kUrl);
+  EXPECT_THAT(a.text, HasSubstr("signed an agreement to buy 26,000 GPUs"));
+  EXPECT_THAT(a.text, HasSubstr("computing capacity, although costs could still rise."));
+  for (const char* leak : {"NAVTEXT", "SIDEBARTEXT", "ADTEXT", "SHARETEXT", "RELATEDTEXT",
+                           "AUTHORBOXTEXT", "COMMENTTEXT", "FOOTERTEXT"}) {
+    EXPECT_THAT(a.text, Not(HasSubstr(leak))) << leak;
+  }
+}
+
+TEST(ExtractArticleTest, KeepsBlocksInReadingOrderWithSeparators) {
+  std::string html = Page(
+      "", "<div class=\"article-body\">" + std::string(kProse) +
+              "<h2>Details</h2><ul><li>First item</li><li>Second item</li></ul>"
+              "<table><tr><th>Year</th><th>GPUs</th></tr><tr><td>2025</td><td>13,000</td></tr>"
+              "</table><blockquote>We are very pleased, the minister said.</blockquote>"
+              "<p>Line one<br>line two</p></div>");
+  Article a = ExtractArticle(html, kUrl);
+  EXPECT_THAT(a.text, HasSubstr("costs could still rise.\n\nDetails\n\nFirst item\nSecond item"
+                                "\n\nYear\tGPUs\n2025\t13,000\n\nWe are very pleased, the "
+                                "minister said.\n\nLine one\nline two"));
+  EXPECT_TRUE(a.text.starts_with("The ministry said on Monday"));
+  EXPECT_FALSE(a.text.ends_with("\n"));
+}
+
+TEST(ExtractArticleTest, CollapsesWhitespaceWithoutSpacingJapanese) {
+  std::string html = Page(
+      "", "<article><p>政府は<b>２６万枚</b>のGPUを\n  確保したと発表した。関係者によると、"
+          "納入は来年から始まる。</p><p>  Two   spaced\n words, in <i>English</i> text, "
+          "and more words here.  </p><p>価格は約１０兆円で、過去最大の規模となる。"
+          "詳細は明らかにされていない。</p></article>");
+  Article a = ExtractArticle(html, kUrl);
+  EXPECT_THAT(a.text, HasSubstr("政府は２６万枚のGPUを確保したと発表した。"));
+  EXPECT_THAT(a.text, HasSubstr("\n\nTwo spaced words, in English text, and more words here.\n\n"));
+}
+
+TEST(ExtractArticleTest, SkipsScriptsStylesAndHiddenElements) {
+  std::string html = Page(
+      "<style>.x{color:red}</style>",
+      "<article>" + std::string(kProse) +
+          "<script>var SCRIPTTEXT = 1;</script><noscript>NOSCRIPTTEXT</noscript>"
+          "<p hidden>HIDDENATTR text that is hidden from readers.</p>"
+          "<p style=\"display: none\">DISPLAYNONE text that is not shown.</p>"
+          "<p aria-hidden=\"true\">ARIAHIDDEN text for screen readers.</p>"
+          "<template><p>TEMPLATETEXT</p></template></article>");
+  Article a = ExtractArticle(html, kUrl);
+  EXPECT_THAT(a.text, HasSubstr("26,000 GPUs"));
+  for (const char* leak : {"SCRIPTTEXT", "NOSCRIPTTEXT", "HIDDENATTR", "DISPLAYNONE",
+                           "ARIAHIDDEN", "TEMPLATETEXT", "color:red"}) {
+    EXPECT_THAT(a.text, Not(HasSubstr(leak))) << leak;
+  }
+}
+
+TEST(ExtractArticleTest, ExcludesTheTitleHeadingFromText) {
+  std::string html = Page("", "<article><h1>Ministry buys GPUs</h1>" + std::string(kProse) +
+                                  "</article>");
+  Article a = ExtractArticle(html, kUrl);
+  EXPECT_EQ(a.title, "Ministry buys GPUs");
+  EXPECT_TRUE(a.text.starts_with("The ministry said")) << a.text;
+}
+
+struct TitleCase {
+  const char* head;
+  const char* body;
+  const char* expected;
+};
+
+TEST(ExtractArticleTest, ChoosesTitleInConfidenceOrder) {
+  const TitleCase kCases[] = {
+      {"<meta property=\"og:title\" content=\"OG title\"><title>Tag | Site</title>"
+       "<script type=\"application/ld+json\">{\"@type\":\"NewsArticle\",\"headline\":\"LD\"}"
+       "</script>",
+       "<h1>H1 title</h1>", "OG title"},
+      {"<title>Tag | Site</title><script type=\"application/ld+json\">"
+       "{\"@type\":\"NewsArticle\",\"headline\":\"LD headline\"}</script>",
+       "<h1>H1 title</h1>", "LD headline"},
+      {"<title>Tag title | Site</title>", "<h1>H1 title</h1>", "H1 title"},
+      {"<title>GPU deal signed - Example News</title>", "", "GPU deal signed"},
+      {"<meta property=\"og:site_name\" content=\"Example\"><title>Example | A long story "
+       "headline</title>",
+       "", "A long story headline"},
+      {"<title>政府がGPU調達｜ニュースサイト</title>", "", "政府がGPU調達"},
+      {"<meta property=\"og:site_name\" content=\"Example News\">"
+       "<meta property=\"og:title\" content=\"Deal done | Example News\">",
+       "", "Deal done"},
+      // An <h1> that is the site's logo is not the title.
+      {"<meta property=\"og:site_name\" content=\"Diary of Someone\">"
+       "<title>Diary of Someone - The real entry title here</title>",
+       "<h1>Diary of Someone</h1>", "The real entry title here"},
+  };
+  for (const TitleCase& c : kCases) {
+    Article a = ExtractArticle(Page(c.head, std::string(c.body) + kProse), kUrl);
+    EXPECT_EQ(a.title, c.expected) << c.head << c.body;
+  }
+}
+
+struct DateCase {
+  const char* head;
+  const char* body;
+  const char* url;
+  const char* expected;
+};
+
+TEST(ExtractArticleTest, ChoosesPublicationDateInConfidenceOrder) {
+  const char* ld = "<script type=\"application/ld+json\">{\"@type\":\"NewsArticle\","
+                   "\"datePublished\":\"2025-11-01T09:00:00+09:00\"}</script>";
+  const char* meta = "<meta property=\"article:published_time\" content=\"2025-10-30\">";
+  const char* time = "<time datetime=\"2025-10-29T08:00:00Z\">Oct 29</time>";
+  const char* dated_url = "https://ex.com/2025/10/28/story/";
+  const DateCase kCases[] = {
+      {ld, time, dated_url, "2025-11-01T09:00:00+09:00"},
+      {meta, time, dated_url, "2025-10-30"},
+      {"", time, dated_url, "2025-10-29T08:00:00Z"},
+      {"", "", dated_url, "2025-10-28"},
+      {"", "<h1>Title</h1><p class=\"dateline\">2025年10月27日 10時00分</p>", kUrl,
+       "2025-10-27"},
+      {"", "<h1>Title</h1><div>By Jane Doe, October 26, 2025</div>", kUrl, "2025-10-26"},
+      {"", "", kUrl, ""},
+  };
+  for (const DateCase& c : kCases) {
+    Article a = ExtractArticle(Page(c.head, std::string(c.body) + kProse), c.url);
+    EXPECT_EQ(a.published, c.expected) << c.head << c.body;
+  }
+}
+
+TEST(ExtractArticleTest, PrefersTimeElementInsideTheArticle) {
+  std::string html = Page(
+      "", "<div class=\"header\"><time datetime=\"2025-01-01\">today</time></div>"
+          "<article><time datetime=\"2024-12-24\">Dec 24</time>" + std::string(kProse) +
+          "</article>");
+  EXPECT_EQ(ExtractArticle(html, kUrl).published, "2024-12-24");
+}
+
+TEST(ExtractArticleTest, ReadsJsonLdVariants) {
+  struct Case {
+    const char* json;
+    const char* title;
+    const char* author;
+    const char* modified;
+  };
+  const Case kCases[] = {
+      {R"({"@context":"https://schema.org","@graph":[{"@type":"WebSite","name":"Site"},
+          {"@type":"NewsArticle","headline":"Graph headline","author":{"@type":"Person",
+          "name":"Jane Doe"},"dateModified":"2025-11-02"}]})",
+       "Graph headline", "Jane Doe", "2025-11-02"},
+      {R"([{"@type":"BreadcrumbList"},{"@type":["Article"],"headline":"Array headline",
+          "author":[{"name":"A One"},{"name":"B Two"}]}])",
+       "Array headline", "A One, B Two", ""},
+      {R"({"@type":"BlogPosting","headline":"Broken", "author": )", "", "", ""},
+      {"<!--\n{\"@type\":\"Article\",\"headline\":\"Commented\",\"author\":\"Kim\"}\n-->",
+       "Commented", "Kim", ""},
+  };
+  for (const Case& c : kCases) {
+    std::string html = Page("<script type=\"application/ld+json\">" + std::string(c.json) +
+                                "</script>",
+                            kProse);
+    Article a = ExtractArticle(html, kUrl);
+    EXPECT_EQ(a.title, c.title) << c.json;
+    EXPECT_EQ(a.author, c.author) << c.json;
+    EXPECT_EQ(a.modified, c.modified) << c.json;
+  }
+}
+
+TEST(ExtractArticleTest, UsesJsonLdBodyWhenMarkupHasNoArticle) {
+  std::string body(400, 'x');
+  body = "The whole story is only in JSON-LD. " + std::string(300, 'y') + ".";
+  std::string html = Page("<script type=\"application/ld+json\">{\"@type\":\"NewsArticle\","
+                          "\"articleBody\":\"" + body + "\"}</script>",
+                          "<div id=\"app\"></div>");
+  EXPECT_EQ(ExtractArticle(html, kUrl).text, body);
+}
+
+TEST(ExtractArticleTest, ReadsAuthorSiteNameAndCanonical) {
+  std::string html = Page(
+      "<meta property=\"og:site_name\" content=\"Example News\">"
+      "<meta name=\"author\" content=\"Jane Doe\">"
+      "<link rel=\"canonical\" href=\"/world/story-canonical.html?x=1#top\">",
+      kProse);
+  Article a = ExtractArticle(html, kUrl);
+  EXPECT_EQ(a.site_name, "Example News");
+  EXPECT_EQ(a.author, "Jane Doe");
+  EXPECT_EQ(a.canonical_url, "https://news.example.com/world/story-canonical.html?x=1");
+  std::string byline = Page("", "<article><p class=\"byline\">By Ann Lee</p>" +
+                                    std::string(kProse) + "</article>");
+  EXPECT_EQ(ExtractArticle(byline, kUrl).author, "By Ann Lee");
+}
+
+TEST(ExtractArticleTest, DetectsLanguage) {
+  struct Case {
+    const char* lang_attr;
+    const char* text;
+    const char* expected;
+  };
+  const Case kCases[] = {
+      {"ja-JP", "English text only, but the page says Japanese.", "ja"},
+      {"EN_us", "日本語のテキストです。", "en"},
+      {"", "政府はGPUを確保したと発表した。関係者によると、納入は来年から始まる。", "ja"},
+      {"", "정부는 GPU 26만 장을 확보했다고 발표했다. 납품은 내년부터 시작된다.", "ko"},
+      {"", "政府宣布已确保二十六万块图形处理器，交付将于明年开始，规模为历史最大。", "zh"},
+      {"", "The ministry said on Monday that it had signed an agreement.", "en"},
+  };
+  for (const Case& c : kCases) {
+    std::string attr = *c.lang_attr ? std::string(" lang=\"") + c.lang_attr + "\"" : "";
+    std::string html = "<html" + attr + "><body><article><p>" + c.text + "</p><p>" + c.text +
+                       "</p></article></body></html>";
+    EXPECT_EQ(ExtractArticle(html, kUrl).lang, c.expected) << c.text;
+  }
+}
+
+TEST(ExtractArticleTest, ResolvesLinksAndFeeds) {
+  std::string html = Page(
+      "<link rel=\"alternate\" type=\"application/rss+xml\" href=\"/feed.xml\">"
+      "<link rel=\"alternate\" type=\"text/html\" hreflang=\"ja\" href=\"/ja/\">",
+      "<a href=\"b.html#c\">1</a><a href=\"b.html\">2</a><a href=\"//cdn.example.org/x\">3</a>"
+      "<a href=\"mailto:a@b.c\">4</a><a href=\"#top\">5</a><a href=\"../up.html\">6</a>"
+      "<a>no href</a>" + std::string(kProse));
+  Article a = ExtractArticle(html, kUrl);
+  EXPECT_EQ(a.links, (std::vector<std::string>{
+                         "https://news.example.com/world/b.html",
+                         "https://cdn.example.org/x",
+                         "https://news.example.com/world/story.html",
+                         "https://news.example.com/up.html",
+                         "https://news.example.com/feed.xml"}));
+  std::string based = Page("<base href=\"https://other.example/dir/\">",
+                           "<a href=\"page.html\">x</a>");
+  EXPECT_EQ(ExtractArticle(based, kUrl).links,
+            (std::vector<std::string>{"https://other.example/dir/page.html"}));
+}
+
+TEST(ExtractArticleTest, SurvivesBrokenAndHostileInput) {
+  std::string deep;
+  for (int i = 0; i < 5000; ++i) deep += "<div>";
+  deep += "deep text, long enough to be a paragraph of its own, with commas, and more.";
+  const std::string kInputs[] = {
+      "",
+      "plain text, no markup at all",
+      "<html><body><p>unclosed <b>bold <i>italic <table><tr><td>cell",
+      "<p>\xff\xfe\x80 invalid UTF-8 \xc3</p>",
+      std::string("<p>nul\0byte</p>", 15),
+      "<script>never closed",
+      "<!-- unterminated comment",
+      "<svg><p>foreign content</p></svg><math><mi>x</mi></math>",
+      deep,
+  };
+  for (const std::string& input : kInputs) {
+    Article a = ExtractArticle(input, "not a url");
+    EXPECT_TRUE(a.links.empty());
+  }
+  EXPECT_THAT(ExtractArticle(deep, kUrl).text, HasSubstr("deep text"));
+}
+
+TEST(ExtractArticleTest, MapsTextBackToSourceOffsets) {
+  std::string html = Page("", "<article><p>AT&amp;T &#x65E5;本 said, on Monday, that it had "
+                              "signed a large agreement.</p>" + std::string(kProse) +
+                              "</article>");
+  std::vector<int64_t> offsets;
+  Article a = ExtractArticle(html, kUrl, &offsets);
+  ASSERT_EQ(static_cast<int64_t>(offsets.size()), CodePointCount(a.text));
+  ASSERT_TRUE(a.text.starts_with("AT&T 日本 said"));
+  EXPECT_EQ(html.substr(offsets[0], 2), "AT");
+  EXPECT_EQ(html.substr(offsets[2], 5), "&amp;");
+  EXPECT_EQ(html.substr(offsets[3], 1), "T");
+  EXPECT_EQ(html.substr(offsets[5], 8), "&#x65E5;");
+  EXPECT_EQ(html.substr(offsets[6], 3), "本");
+  // Every character that came from the page points at itself.
+  std::vector<int64_t> cp = CodePointByteOffsets(a.text);
+  int checked = 0;
+  for (size_t i = 0; i + 1 < cp.size(); ++i) {
+    std::string ch = a.text.substr(cp[i], cp[i + 1] - cp[i]);
+    if (offsets[i] < 0 || ch == "&" || ch == "日") continue;
+    EXPECT_EQ(html.substr(offsets[i], ch.size()), ch) << i;
+    ++checked;
+  }
+  EXPECT_GT(checked, 300);
+  // The separator between paragraphs was inserted.
+  size_t para = a.text.find("\n\n");
+  ASSERT_NE(para, std::string::npos);
+  EXPECT_EQ(offsets[CodePointOffsetOfByte(a.text, para)], -1);
+}
+
+}  // namespace
+}  // namespace newsclaim::extract

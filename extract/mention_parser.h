@@ -24,6 +24,21 @@ struct ParseOptions {
   // "YYYY-MM-DD" or "YYYY-MM-DDTHH:MM:SS". Empty: such dates stay unresolved
   // and are not reported.
   std::string ref;
+  // Drop page furniture figures ("3分で読めます", "5 min read", "12件のコメント")
+  // listed under `furniture` in rules/numbers/negatives.toml.
+  bool skip_furniture = false;
+};
+
+// A mention plus what base/claim.h's Mention has no field for yet.
+struct MentionInfo {
+  Mention mention;
+  // A deadline ("2030年までに", "by 2030"): the claim's time relation is "by".
+  // Printed as "deadline": true by mention_json.h.
+  bool deadline = false;
+  // Resolved against ParseOptions::ref ("今年", "next year", "10月2日").
+  bool relative = false;
+  // For fiscal-year dates, the id of the calendar used ("japan", "nvidia").
+  std::string fiscal_calendar;
 };
 
 // Immutable once built; one instance may be shared by all threads.
@@ -38,6 +53,10 @@ class MentionParser {
   // digits and other NFKC variants are read as their plain forms.
   std::vector<Mention> Parse(std::string_view text,
                              const ParseOptions& options = {}) const;
+
+  // As Parse, with the extras of MentionInfo for each mention.
+  std::vector<MentionInfo> ParseDetailed(std::string_view text,
+                                         const ParseOptions& options = {}) const;
 
  private:
   struct Impl;

@@ -1,0 +1,842 @@
+#include "store/reconcile.h"
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <limits>
+#include <map>
+#include <numeric>
+#include <set>
+#include <tuple>
+
+#include "base/hash.h"
+
+namespace newsclaim::store {
+namespace {
+
+constexpr double kInfinity = std::numeric_limits<double>::infinity();
+constexpr double kApproxFraction = 0.05;  // 約 / about: +-5%
+
+bool Near(double a, double b) {
+  return std::fabs(a - b) <= 1e-9 * std::max({std::fabs(a), std::fabs(b), 1.0});
+}
+
+// Reads one code point's digit value from `text` at `i` if it is an ASCII or
+// full-width (U+FF10..U+FF19) digit; advances `i` past it.
+std::optional<int> DigitAt(std::string_view text, size_t& i) {
+  const auto c = static_cast<unsigned char>(text[i]);
+  if (c >= '0' && c <= '9') {
+    ++i;
+    return c - '0';
+  }
+  if (c == 0xEF && i + 2 < text.size() &&
+      static_cast<unsigned char>(text[i + 1]) == 0xBC) {
+    const auto d = static_cast<unsigned char>(text[i + 2]);
+    if (d >= 0x90 && d <= 0x99) {
+      i += 3;
+      return d - 0x90;
+    }
+  }
+  return std::nullopt;
+}
+
+// True if `text` at `i` starts with a character that may sit inside one
+// written figure between digits: separators and the CJK multipliers of
+// "1万8000" or "12兆6,000億". Advances `i` past it.
+bool SkipInnerNumberChar(std::string_view text, size_t& i) {
+  static constexpr std::string_view kInner[] = {",", ".", "，", "．", "万", "億", "兆", "千"};
+  for (std::string_view inner : kInner) {
+    if (text.substr(i, inner.size()) == inner) {
+      i += inner.size();
+      return true;
+    }
+  }
+  return false;
+}
+
+// Significant digits of `value` written without exponent, trailing zeros
+// dropped (they are read as rounding).
+int SignificantDigitsOfValue(double value) {
+  char buffer[64];
+  std::snprintf(buffer, sizeof(buffer), "%.15g", std::fabs(value));
+  std::string digits;
+  for (const char* p = buffer; *p != '\0' && *p != 'e'; ++p) {
+    if (*p >= '0' && *p <= '9') digits.push_back(*p);
+  }
+  const size_t first = digits.find_first_not_of('0');
+  if (first == std::string::npos) return 1;
+  digits.erase(0, first);
+  const size_t last = digits.find_last_not_of('0');
+  if (digits.size() - 1 - last >= 3) digits.erase(last + 1);
+  return static_cast<int>(digits.size());
+}
+
+// The pairwise verdict for two claims that answer the same question.
+enum class PairClass { kNone, kContradiction, kDiscrepancy, kRevision, kAttribution, kStatus };
+
+std::string_view PairClassName(PairClass pair_class) {
+  switch (pair_class) {
+    case PairClass::kContradiction: return "contradiction";
+    case PairClass::kDiscrepancy: return "discrepancy";
+    case PairClass::kRevision: return "revision";
+    case PairClass::kAttribution: return "attribution";
+    case PairClass::kStatus: return "status";
+    case PairClass::kNone: break;
+  }
+  return "";
+}
+
+enum class TimeMatch { kSame, kDeadlineMoved, kDifferent };
+
+// Figures about different times do not conflict. A missing time is read as
+// "the same time" (most announcements give none). Two deadlines ("by")
+// with different ends are the same plan restated: a revision candidate.
+TimeMatch CompareTimes(const std::optional<ClaimTime>& a, const std::optional<ClaimTime>& b) {
+  if (!a || !b) return TimeMatch::kSame;
+  if (a->relation == TimeRelation::kBy && b->relation == TimeRelation::kBy) {
+    return a->range.end == b->range.end ? TimeMatch::kSame : TimeMatch::kDeadlineMoved;
+  }
+  if (a->relation == b->relation && a->range == b->range) return TimeMatch::kSame;
+  return TimeMatch::kDifferent;
+}
+
+// 1 for intent (announced, planned), 2 for done (delivered, operational),
+// 0 when the text gives no status.
+int StatusStage(ClaimStatus status) {
+  switch (status) {
+    case ClaimStatus::kAnnounced:
+    case ClaimStatus::kPlanned: return 1;
+    case ClaimStatus::kDelivered:
+    case ClaimStatus::kOperational: return 2;
+    case ClaimStatus::kNone: break;
+  }
+  return 0;
+}
+
+// Words that mark a figure as one phase of a programme ("as a first step",
+// "第1弾"): a phase is part of the programme's total, not a rival to it.
+constexpr std::string_view kPhaseMarkers[] = {
+    "first step", "first tranche", "first phase", "initial phase", "phase 1", "phase one",
+    "tranche", "第1弾", "第一弾", "第1期", "第一期", "第1陣", "第一陣", "第1段階", "第一段階", "初弾",
+};
+// Words next to a figure that make it a rate per year ("年間30億ドル",
+// "$3 billion a year"): not comparable with a one-off amount.
+constexpr std::string_view kAnnualMarkers[] = {
+    "年間", "毎年", "年額", "a year", "per year", "annually", "each year", "per annum", "/year",
+};
+constexpr size_t kAnnualWindowBytes = 24;
+
+bool ContainsCaseInsensitive(std::string_view haystack, std::string_view needle) {
+  if (needle.size() > haystack.size()) return false;
+  for (size_t i = 0; i + needle.size() <= haystack.size(); ++i) {
+    bool match = true;
+    for (size_t j = 0; j < needle.size() && match; ++j) {
+      match = std::tolower(static_cast<unsigned char>(haystack[i + j])) ==
+              std::tolower(static_cast<unsigned char>(needle[j]));
+    }
+    if (match) return true;
+  }
+  return false;
+}
+
+}  // namespace
+
+std::string ScopeOf(const Claim& claim) {
+  const std::string_view quote = claim.quote;
+  for (std::string_view marker : kPhaseMarkers) {
+    if (ContainsCaseInsensitive(quote, marker)) return "phase";
+  }
+  // The rate words must sit right before or after the figure itself.
+  const size_t at = claim.text.empty() ? std::string_view::npos : quote.find(claim.text);
+  std::string_view near = claim.text;
+  std::string window;
+  if (at != std::string_view::npos) {
+    const size_t begin = at > kAnnualWindowBytes ? at - kAnnualWindowBytes : 0;
+    const size_t end = std::min(quote.size(), at + claim.text.size() + kAnnualWindowBytes);
+    window = std::string(quote.substr(begin, end - begin));
+    near = window;
+  }
+  for (std::string_view marker : kAnnualMarkers) {
+    if (ContainsCaseInsensitive(near, marker)) return "annual";
+  }
+  return "";
+}
+
+namespace {
+
+std::string UnitKey(const Claim& claim) {
+  // Every gpu_count is in GPUs whatever counter the page used (枚, 基, 台).
+  if (claim.kind == ClaimKind::kGpuCount) return "GPU";
+  return claim.unit;
+}
+
+// One comparable claim with what the comparisons need precomputed.
+struct Item {
+  const Claim* claim = nullptr;
+  FigureInterval interval;
+  std::string measure;
+  std::string scope;
+  int stage = 0;
+};
+
+bool SamePage(const Claim& a, const Claim& b) {
+  if (a.page_id != 0 && b.page_id != 0) return a.page_id == b.page_id;
+  return !a.url.empty() && a.url == b.url;
+}
+
+bool Compatible(const std::string& a, const std::string& b) {
+  return a.empty() || b.empty() || a == b;
+}
+
+bool Overlaps(const FigureInterval& a, const FigureInterval& b) {
+  double low = a.low;
+  bool low_inclusive = a.low_inclusive;
+  if (b.low > a.low) {
+    low = b.low;
+    low_inclusive = b.low_inclusive;
+  } else if (b.low == a.low) {
+    low_inclusive = a.low_inclusive && b.low_inclusive;
+  }
+  double high = a.high;
+  bool high_inclusive = a.high_inclusive;
+  if (b.high < a.high) {
+    high = b.high;
+    high_inclusive = b.high_inclusive;
+  } else if (b.high == a.high) {
+    high_inclusive = a.high_inclusive && b.high_inclusive;
+  }
+  if (low < high) return true;
+  return low == high && low_inclusive && high_inclusive;
+}
+
+// Claims that may answer the same question: subject, kind and unit already
+// agree (they share a group, or the caller checked the subjects); measure,
+// product, scope and counterparty must not contradict.
+bool SameQuestion(const Item& a, const Item& b) {
+  const Claim& ca = *a.claim;
+  const Claim& cb = *b.claim;
+  if (SamePage(ca, cb) || a.scope != b.scope || !Compatible(a.measure, b.measure) ||
+      !Compatible(ca.product, cb.product)) {
+    return false;
+  }
+  switch (ca.kind) {
+    case ClaimKind::kMoney:
+      // A subject's money figures are about many deals: the counterparty
+      // names the deal and must agree; with none, a measure or product must.
+      if (ca.counterparty != cb.counterparty) return false;
+      return !ca.counterparty.empty() || (!a.measure.empty() && a.measure == b.measure) ||
+             (!ca.product.empty() && ca.product == cb.product);
+    case ClaimKind::kPercentage:
+      // A bare "20%" does not say what it is a share of.
+      return !a.measure.empty() && a.measure == b.measure &&
+             Compatible(ca.counterparty, cb.counterparty);
+    default:
+      return Compatible(ca.counterparty, cb.counterparty);
+  }
+}
+
+bool PointsEqual(const Item& a, const Item& b) {
+  return a.interval.has_point && b.interval.has_point && Near(a.interval.point, b.interval.point);
+}
+
+PairClass Classify(const Item& a, const Item& b) {
+  if (!SameQuestion(a, b)) return PairClass::kNone;
+  const Claim& ca = *a.claim;
+  const Claim& cb = *b.claim;
+  const TimeMatch time = CompareTimes(ca.time, cb.time);
+  if (time == TimeMatch::kDifferent) return PairClass::kNone;
+
+  const bool points_equal = PointsEqual(a, b);
+  if (time == TimeMatch::kDeadlineMoved) {
+    // Same figure, new deadline: a revision. New figure and new deadline in
+    // pages of different dates: also a revision. Otherwise (same date or
+    // unknown dates) they are most likely milestones of one plan.
+    const bool published_differs =
+        !ca.published.empty() && !cb.published.empty() && ca.published != cb.published;
+    return points_equal || published_differs ? PairClass::kRevision : PairClass::kNone;
+  }
+  // Same time: intervals that cannot both hold are a contradiction even when
+  // one page is later (the corpus gold: 約1万基 vs 2,000基 by FY2027).
+  if (!Overlaps(a.interval, b.interval)) return PairClass::kContradiction;
+  if (a.interval.has_point && b.interval.has_point && !points_equal) {
+    return PairClass::kDiscrepancy;
+  }
+  if (!points_equal) return PairClass::kNone;  // a range that holds the figure
+  // The same figure (a lost 以上 merges here): only the stage may differ.
+  if (a.stage != 0 && b.stage != 0 && a.stage != b.stage) return PairClass::kStatus;
+  return PairClass::kNone;
+}
+
+// Union-find over item indexes, one per (group, class).
+class Components {
+ public:
+  explicit Components(size_t n) : parent_(n) { std::iota(parent_.begin(), parent_.end(), 0); }
+  size_t Find(size_t i) {
+    while (parent_[i] != i) i = parent_[i] = parent_[parent_[i]];
+    return i;
+  }
+  void Join(size_t a, size_t b) { parent_[Find(a)] = Find(b); }
+
+ private:
+  std::vector<size_t> parent_;
+};
+
+std::string FormatNumber(double value) {
+  if (std::isinf(value)) return value > 0 ? "inf" : "-inf";
+  char buffer[64];
+  if (std::fabs(value) < 1e15 && value == std::floor(value)) {
+    std::snprintf(buffer, sizeof(buffer), "%.0f", value);
+  } else {
+    std::snprintf(buffer, sizeof(buffer), "%.6g", value);
+  }
+  return buffer;
+}
+
+// "26万枚 (exact)" or the number when the text is missing.
+std::string Figure(const Claim& claim) {
+  std::string figure = claim.text;
+  if (figure.empty()) {
+    figure = claim.interval.value ? FormatNumber(*claim.interval.value)
+             : claim.interval.low ? FormatNumber(*claim.interval.low)
+             : claim.interval.high ? FormatNumber(*claim.interval.high)
+                                   : "?";
+  }
+  return figure;
+}
+
+std::string TimeText(const std::optional<ClaimTime>& time) {
+  if (!time) return "";
+  std::string text(TimeRelationName(time->relation));
+  text += " ";
+  text += time->range.start == time->range.end ? time->range.start
+                                               : time->range.start + ".." + time->range.end;
+  if (time->relation == TimeRelation::kBy) text = "by " + time->range.end;
+  return text;
+}
+
+std::string Source(const Claim& claim) {
+  std::string source = claim.title.empty() ? claim.url : claim.title;
+  if (!claim.published.empty()) source += ", " + claim.published;
+  return source;
+}
+
+// How narrow the interval is: 0 exact, 1 approx, 2 a range, 3 a one-sided
+// bound, 4 nothing. Lower is more specific.
+int Specificity(const Claim& claim) {
+  switch (claim.interval.qualifier) {
+    case Qualifier::kExact: return 0;
+    case Qualifier::kApprox: return 1;
+    case Qualifier::kRange: return 2;
+    default: return 3;
+  }
+}
+
+std::string JoinKey(const std::vector<std::string>& parts) {
+  std::string key;
+  for (const std::string& part : parts) {
+    if (part.empty()) continue;
+    if (!key.empty()) key += " / ";
+    key += part;
+  }
+  return key;
+}
+
+// The field all members share, or "" when they differ or none has one.
+template <typename Getter>
+std::string Shared(const std::vector<const Item*>& members, Getter get) {
+  std::string shared;
+  for (const Item* item : members) {
+    std::string value = get(*item);
+    if (value.empty()) continue;
+    if (shared.empty()) {
+      shared = value;
+    } else if (shared != value) {
+      return "";
+    }
+  }
+  return shared;
+}
+
+std::string KeyOf(const std::string& subject, const std::vector<const Item*>& members,
+                  bool with_time) {
+  const Claim& first = *members.front()->claim;
+  std::vector<std::string> parts = {subject, std::string(ClaimKindName(first.kind))};
+  parts.push_back(Shared(members, [](const Item& i) { return i.measure; }));
+  parts.push_back(Shared(members, [](const Item& i) { return i.claim->product; }));
+  if (first.kind != ClaimKind::kGpuCount && first.kind != ClaimKind::kPercentage) {
+    parts.push_back(UnitKey(first));
+  }
+  if (with_time) {
+    parts.push_back(Shared(members, [](const Item& i) { return TimeText(i.claim->time); }));
+  }
+  return JoinKey(parts);
+}
+
+// Number of distinct pages giving the same point figure as `item`.
+int Support(const Item& item, const std::vector<const Item*>& members) {
+  std::set<std::string> pages;
+  for (const Item* other : members) {
+    if (other->interval.has_point && item.interval.has_point &&
+        Near(other->interval.point, item.interval.point) &&
+        other->claim->interval.qualifier == item.claim->interval.qualifier) {
+      pages.insert(other->claim->url + "#" + std::to_string(other->claim->page_id));
+    }
+  }
+  return static_cast<int>(pages.size());
+}
+
+// Lists the figures of a conflict: "26万枚 (South Korea gets..., 2025-10-31);
+// 25万基以上 (...)", one entry per member.
+std::string ListFigures(const std::vector<const Item*>& members, bool with_time) {
+  std::string list;
+  for (const Item* item : members) {
+    if (!list.empty()) list += "; ";
+    list += Figure(*item->claim);
+    if (with_time && item->claim->time) list += " " + TimeText(item->claim->time);
+    list += " (" + Source(*item->claim) + ")";
+  }
+  return list;
+}
+
+bool ByPublishedThenId(const Item* a, const Item* b) {
+  return std::tie(a->claim->published, a->claim->id) < std::tie(b->claim->published, b->claim->id);
+}
+
+// Picks the preferred member of a contradiction or discrepancy and says why:
+// the more specific figure (exact over approx over range over bound), then
+// more independent pages, then the most recent.
+void PreferForDisagreement(const std::vector<const Item*>& members, Conflict& conflict) {
+  const Item* best = nullptr;
+  int best_support = 0;
+  for (const Item* item : members) {
+    const int support = Support(*item, members);
+    if (best == nullptr) {
+      best = item;
+      best_support = support;
+      continue;
+    }
+    const auto rank = [&](const Item* i, int s) {
+      return std::make_tuple(-Specificity(*i->claim), s, i->claim->published);
+    };
+    if (rank(item, support) > rank(best, best_support)) {
+      best = item;
+      best_support = support;
+    }
+  }
+  // Why: compare the winner with the runners-up on the first criterion that
+  // separated them.
+  bool more_specific = true;
+  bool more_support = true;
+  for (const Item* item : members) {
+    if (item == best) continue;
+    if (Specificity(*item->claim) <= Specificity(*best->claim)) more_specific = false;
+    if (Support(*item, members) >= best_support) more_support = false;
+  }
+  std::string reason = more_specific ? "the most specific figure (an exact or approximate "
+                                       "figure is preferred over a bound or range)"
+                       : more_support ? "stated by the most independent pages (" +
+                                            std::to_string(best_support) + ")"
+                                      : "the most recent statement";
+  conflict.preferred_claim_id = best->claim->id;
+  conflict.explanation +=
+      " Preferred: " + Figure(*best->claim) + " from " + Source(*best->claim) + ", " + reason + ".";
+}
+
+Conflict MakeConflict(PairClass pair_class, const std::string& subject,
+                      std::vector<const Item*> members) {
+  std::sort(members.begin(), members.end(), ByPublishedThenId);
+  Conflict conflict;
+  conflict.conflict_class = std::string(PairClassName(pair_class));
+  conflict.subject = subject;
+  conflict.kind = members.front()->claim->kind;
+  const bool revision = pair_class == PairClass::kRevision;
+  conflict.key = KeyOf(subject, members, /*with_time=*/!revision);
+  for (const Item* item : members) conflict.claims.push_back(*item->claim);
+
+  switch (pair_class) {
+    case PairClass::kContradiction:
+      conflict.severity = "high";
+      conflict.explanation = "These figures cannot both be true for " + conflict.key + ": " +
+                             ListFigures(members, false) + ".";
+      PreferForDisagreement(members, conflict);
+      break;
+    case PairClass::kDiscrepancy:
+      conflict.severity = "medium";
+      conflict.explanation = "The bounds overlap but the figures differ for " + conflict.key +
+                             ": " + ListFigures(members, false) + ".";
+      PreferForDisagreement(members, conflict);
+      break;
+    case PairClass::kRevision: {
+      bool value_changed = false;
+      for (const Item* item : members) {
+        if (!item->interval.has_point || !members.front()->interval.has_point ||
+            !Near(item->interval.point, members.front()->interval.point)) {
+          value_changed = true;
+        }
+      }
+      conflict.severity = value_changed ? "medium" : "low";
+      std::string timeline;
+      for (const Item* item : members) {
+        if (!timeline.empty()) timeline += " -> ";
+        timeline += Figure(*item->claim);
+        if (item->claim->time) timeline += " " + TimeText(item->claim->time);
+        timeline += " (" + (item->claim->published.empty() ? std::string("undated")
+                                                            : item->claim->published) + ")";
+      }
+      conflict.explanation = std::string("Restated over time, ") +
+                             (value_changed ? "with a new figure" : "with a new deadline") +
+                             ": " + timeline + ".";
+      const Item* latest = members.back();
+      const bool latest_unique =
+          !latest->claim->published.empty() &&
+          latest->claim->published != members[members.size() - 2]->claim->published;
+      if (latest_unique) {
+        conflict.preferred_claim_id = latest->claim->id;
+        conflict.explanation += " Preferred: the newer statement, " + Figure(*latest->claim) +
+                                " from " + Source(*latest->claim) + ".";
+      } else {
+        conflict.explanation += " No preference: the pages' dates do not order the statements.";
+      }
+      break;
+    }
+    case PairClass::kAttribution: {
+      conflict.severity = "low";
+      std::string list;
+      for (const Item* item : members) {
+        if (!list.empty()) list += "; ";
+        list += item->claim->subject + " (" + Figure(*item->claim) + ", " +
+                Source(*item->claim) + ")";
+      }
+      conflict.explanation = "The same figure is attributed to different actors: " + list +
+                             ". No preference: check the primary source for who committed it.";
+      break;
+    }
+    case PairClass::kStatus: {
+      conflict.severity = "low";
+      std::string list;
+      for (const Item* item : members) {
+        if (!list.empty()) list += "; ";
+        list += std::string(ClaimStatusName(item->claim->status)) + " (" + Source(*item->claim) + ")";
+      }
+      const Item* latest = members.back();
+      conflict.preferred_claim_id = latest->claim->id;
+      conflict.explanation = "The same figure " + Figure(*members.front()->claim) +
+                             " is reported at different stages: " + list +
+                             ". Preferred: the most recent report, " + Source(*latest->claim) + ".";
+      break;
+    }
+    case PairClass::kNone:
+      break;
+  }
+  std::vector<std::string> ids;
+  for (const Claim& claim : conflict.claims) ids.push_back(claim.id);
+  conflict.id = ConflictId(conflict.conflict_class, conflict.key, std::move(ids));
+  return conflict;
+}
+
+// Emits one conflict per connected component of `pairs` (edges between
+// item indexes) that spans at least two pages.
+void EmitComponents(PairClass pair_class, const std::string& subject,
+                    const std::vector<Item>& items,
+                    const std::vector<std::pair<size_t, size_t>>& pairs,
+                    std::vector<Conflict>& out) {
+  if (pairs.empty()) return;
+  Components components(items.size());
+  for (const auto& [a, b] : pairs) components.Join(a, b);
+  std::map<size_t, std::vector<const Item*>> groups;
+  std::set<size_t> touched;
+  for (const auto& [a, b] : pairs) {
+    touched.insert(a);
+    touched.insert(b);
+  }
+  for (size_t i : touched) groups[components.Find(i)].push_back(&items[i]);
+  for (auto& [root, members] : groups) {
+    if (members.size() < 2) continue;
+    out.push_back(MakeConflict(pair_class, subject, std::move(members)));
+  }
+}
+
+std::string GroupKey(const Claim& claim) {
+  return claim.subject + '\x1f' + std::string(ClaimKindName(claim.kind)) + '\x1f' + UnitKey(claim);
+}
+
+// The ancestors of `subject` through part-of links, nearest first; stops at
+// a cycle.
+std::vector<std::string> Ancestors(const std::string& subject, const PartOfLinks& part_of) {
+  std::vector<std::string> chain;
+  std::set<std::string> seen = {subject};
+  std::string current = subject;
+  while (true) {
+    auto it = part_of.parent.find(current);
+    if (it == part_of.parent.end() || !seen.insert(it->second).second) break;
+    chain.push_back(it->second);
+    current = it->second;
+  }
+  return chain;
+}
+
+// A part's figure that must exceed its whole's: the part's lowest possible
+// value is above the whole's highest possible value.
+bool PartExceedsWhole(const Item& part, const Item& whole) {
+  if (part.interval.low > whole.interval.high) return true;
+  return part.interval.low == whole.interval.high &&
+         !(part.interval.low_inclusive && whole.interval.high_inclusive);
+}
+
+}  // namespace
+
+double RoundingTolerance(std::string_view text, double value) {
+  if (value == 0 || !std::isfinite(value)) return 0;
+  // The first written figure: digits with their separators and multipliers.
+  std::string digits;
+  size_t i = 0;
+  bool started = false;
+  while (i < text.size()) {
+    std::optional<int> digit = DigitAt(text, i);
+    if (digit) {
+      digits.push_back(static_cast<char>('0' + *digit));
+      started = true;
+      continue;
+    }
+    if (started) {
+      size_t j = i;
+      if (SkipInnerNumberChar(text, j) && j < text.size()) {
+        size_t k = j;
+        if (DigitAt(text, k)) {
+          i = j;
+          continue;
+        }
+      }
+      break;
+    }
+    ++i;
+  }
+  int significant = 0;
+  if (digits.empty()) {
+    significant = SignificantDigitsOfValue(value);
+  } else {
+    const size_t first = digits.find_first_not_of('0');
+    if (first == std::string::npos) return 0;
+    digits.erase(0, first);
+    // A run of three or more trailing zeros ("260,000", "2,000") is read as
+    // rounding; shorter runs ("20%", "30万") are significant.
+    const size_t last = digits.find_last_not_of('0');
+    if (digits.size() - 1 - last >= 3) digits.erase(last + 1);
+    significant = static_cast<int>(digits.size());
+  }
+  const int magnitude = static_cast<int>(std::floor(std::log10(std::fabs(value))));
+  return std::pow(10.0, magnitude - significant + 1) / 2;
+}
+
+std::optional<FigureInterval> ClaimInterval(const Claim& claim) {
+  const Interval& in = claim.interval;
+  FigureInterval out;
+  out.low = -kInfinity;
+  out.high = kInfinity;
+  switch (in.qualifier) {
+    case Qualifier::kExact:
+    case Qualifier::kApprox: {
+      if (!in.value) break;
+      const double value = *in.value;
+      double tolerance = RoundingTolerance(claim.text, value);
+      // 約 / about: +-5% whatever the digits (約1万 is not +-5000).
+      if (in.qualifier == Qualifier::kApprox) tolerance = kApproxFraction * std::fabs(value);
+      out.low = value - tolerance;
+      out.high = value + tolerance;
+      out.has_point = true;
+      out.point = value;
+      return out;
+    }
+    case Qualifier::kAtLeast:
+    case Qualifier::kMoreThan: {
+      const std::optional<double> bound = in.low ? in.low : in.value;
+      if (!bound) break;
+      out.low = *bound;
+      out.low_inclusive = in.qualifier == Qualifier::kAtLeast;
+      out.has_point = true;
+      out.point = *bound;
+      return out;
+    }
+    case Qualifier::kAtMost:
+    case Qualifier::kLessThan:
+    case Qualifier::kUpTo: {
+      const std::optional<double> bound = in.high ? in.high : in.value;
+      if (!bound) break;
+      out.high = *bound;
+      out.high_inclusive = in.qualifier != Qualifier::kLessThan;
+      out.has_point = true;
+      out.point = *bound;
+      return out;
+    }
+    case Qualifier::kRange:
+      break;
+  }
+  // A range, or a qualifier whose usual field is missing: the bounds as given.
+  if (!in.low && !in.high && !in.value) return std::nullopt;
+  if (in.low || in.high) {
+    if (in.low) out.low = *in.low;
+    if (in.high) out.high = *in.high;
+    out.low_inclusive = in.low_inclusive;
+    out.high_inclusive = in.high_inclusive;
+  } else {
+    out.low = out.high = *in.value;
+  }
+  if (in.value) {
+    out.has_point = true;
+    out.point = *in.value;
+  }
+  return out;
+}
+
+std::string MeasureOf(const Claim& claim) {
+  static constexpr std::pair<std::string_view, std::string_view> kMeasures[] = {
+      {"supply", "supply"},           {"deploy", "deployment"},
+      {"target", "target"},           {"installed", "installed_base"},
+      {"production", "production"},   {"produce", "production"},
+      {"investment", "investment"},   {"invest", "investment"},
+      {"revenue", "revenue"},         {"sales", "revenue"},
+  };
+  // Tokens of the rule id, split on '.', '_' and '-'.
+  std::vector<std::string_view> tokens;
+  std::string_view rule = claim.rule;
+  size_t start = 0;
+  for (size_t i = 0; i <= rule.size(); ++i) {
+    if (i == rule.size() || rule[i] == '.' || rule[i] == '_' || rule[i] == '-') {
+      if (i > start) tokens.push_back(rule.substr(start, i - start));
+      start = i + 1;
+    }
+  }
+  for (std::string_view token : tokens) {
+    for (const auto& [word, measure] : kMeasures) {
+      if (token == word) return std::string(measure);
+    }
+  }
+  // "installed_base" splits into "installed" and "base"; "deployment" too.
+  for (std::string_view token : tokens) {
+    if (token == "deployment" || token == "deployed") return "deployment";
+  }
+  return "";
+}
+
+std::string ConflictId(std::string_view conflict_class, std::string_view key,
+                       std::vector<std::string> claim_ids) {
+  std::sort(claim_ids.begin(), claim_ids.end());
+  std::string material(conflict_class);
+  material += '\x1f';
+  material += key;
+  for (const std::string& id : claim_ids) {
+    material += '\x1f';
+    material += id;
+  }
+  return HexHash64(material);
+}
+
+std::vector<Conflict> FindConflicts(const std::vector<Claim>& claims,
+                                    const PartOfLinks& part_of) {
+  // Group the comparable claims by subject, kind and unit; sort each group
+  // so that the result does not depend on input order.
+  std::map<std::string, std::vector<Item>> groups;
+  for (const Claim& claim : claims) {
+    if (claim.kind == ClaimKind::kDate || claim.subject.empty()) continue;
+    std::optional<FigureInterval> interval = ClaimInterval(claim);
+    if (!interval) continue;
+    Item item;
+    item.claim = &claim;
+    item.interval = *interval;
+    item.measure = MeasureOf(claim);
+    item.scope = ScopeOf(claim);
+    item.stage = StatusStage(claim.status);
+    groups[GroupKey(claim)].push_back(std::move(item));
+  }
+  for (auto& [key, items] : groups) {
+    std::sort(items.begin(), items.end(), [](const Item& a, const Item& b) {
+      return std::tie(a.claim->id, a.claim->page_id, a.claim->url) <
+             std::tie(b.claim->id, b.claim->page_id, b.claim->url);
+    });
+  }
+
+  std::vector<Conflict> conflicts;
+  for (const auto& [key, items] : groups) {
+    std::map<PairClass, std::vector<std::pair<size_t, size_t>>> pairs;
+    for (size_t i = 0; i < items.size(); ++i) {
+      for (size_t j = i + 1; j < items.size(); ++j) {
+        const PairClass pair_class = Classify(items[i], items[j]);
+        if (pair_class != PairClass::kNone) pairs[pair_class].emplace_back(i, j);
+      }
+    }
+    for (const auto& [pair_class, edges] : pairs) {
+      EmitComponents(pair_class, items.front().claim->subject, items, edges, conflicts);
+    }
+  }
+
+  // Part-of links (a company inside a country, a joint venture inside its
+  // parent): a part's figure below the whole's is expected. A part's figure
+  // that exceeds the whole's is a scope conflict; the same figure given to
+  // the part in one page and to the whole in another is an attribution.
+  if (!part_of.parent.empty()) {
+    for (const auto& [key, parts] : groups) {
+      const Claim& sample = *parts.front().claim;
+      for (const std::string& ancestor : Ancestors(sample.subject, part_of)) {
+        Claim probe = sample;
+        probe.subject = ancestor;
+        auto whole_it = groups.find(GroupKey(probe));
+        if (whole_it == groups.end()) continue;
+        for (const Item& whole : whole_it->second) {
+          std::vector<const Item*> exceeding;
+          std::vector<const Item*> same_figure;
+          for (const Item& part : parts) {
+            if (!SameQuestion(part, whole) ||
+                CompareTimes(part.claim->time, whole.claim->time) != TimeMatch::kSame) {
+              continue;
+            }
+            if (PartExceedsWhole(part, whole)) {
+              exceeding.push_back(&part);
+            } else if (PointsEqual(part, whole) && Overlaps(part.interval, whole.interval)) {
+              same_figure.push_back(&part);
+            }
+          }
+          if (!same_figure.empty()) {
+            same_figure.push_back(&whole);
+            Conflict conflict = MakeConflict(PairClass::kAttribution, ancestor, same_figure);
+            conflict.key = JoinKey({ancestor, std::string(ClaimKindName(sample.kind)),
+                                    UnitKey(sample), "attributed to " + sample.subject});
+            std::vector<std::string> ids;
+            for (const Claim& claim : conflict.claims) ids.push_back(claim.id);
+            conflict.id = ConflictId(conflict.conflict_class, conflict.key, std::move(ids));
+            conflicts.push_back(std::move(conflict));
+          }
+          if (exceeding.empty()) continue;
+          const Item* largest_part = *std::max_element(
+              exceeding.begin(), exceeding.end(),
+              [](const Item* a, const Item* b) { return a->interval.low < b->interval.low; });
+          exceeding.push_back(&whole);
+          std::sort(exceeding.begin(), exceeding.end(), ByPublishedThenId);
+          Conflict conflict;
+          conflict.conflict_class = "scope";
+          conflict.severity = "medium";
+          conflict.subject = ancestor;
+          conflict.kind = sample.kind;
+          conflict.key = JoinKey({ancestor, std::string(ClaimKindName(sample.kind)),
+                                  whole.measure, "parts: " + sample.subject});
+          for (const Item* member : exceeding) conflict.claims.push_back(*member->claim);
+          conflict.explanation = sample.subject + " is part of " + ancestor + ", yet its figure " +
+                                 Figure(*largest_part->claim) + " exceeds the whole's " +
+                                 Figure(*whole.claim) + " (" + Source(*whole.claim) +
+                                 "). One of them is about a different scope or is wrong. "
+                                 "No preference.";
+          std::vector<std::string> ids;
+          for (const Claim& claim : conflict.claims) ids.push_back(claim.id);
+          conflict.id = ConflictId(conflict.conflict_class, conflict.key, std::move(ids));
+          conflicts.push_back(std::move(conflict));
+        }
+      }
+    }
+  }
+
+  std::sort(conflicts.begin(), conflicts.end(), [](const Conflict& a, const Conflict& b) {
+    return std::tie(a.subject, a.conflict_class, a.id) < std::tie(b.subject, b.conflict_class, b.id);
+  });
+  return conflicts;
+}
+
+}  // namespace newsclaim::store

@@ -1,0 +1,405 @@
+#include "store/reconcile.h"
+
+#include <algorithm>
+#include <cmath>
+#include <random>
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include "store/test_claims.h"
+
+namespace newsclaim::store {
+namespace {
+
+using ::testing::ElementsAre;
+using ::testing::HasSubstr;
+using ::testing::IsEmpty;
+using ::testing::SizeIs;
+using ::testing::UnorderedElementsAre;
+
+std::vector<std::string> MemberIds(const Conflict& conflict) {
+  std::vector<std::string> ids;
+  for (const Claim& claim : conflict.claims) ids.push_back(claim.id);
+  return ids;
+}
+
+TEST(RoundingToleranceTest, IsHalfAUnitOfTheLastWrittenDigit) {
+  struct Case {
+    const char* text;
+    double value;
+    double expected;
+  };
+  const Case cases[] = {
+      {"26万枚", 260000, 5000},
+      {"260,000 GPUs", 260000, 5000},  // trailing zeros read as rounding
+      {"2.5万", 25000, 500},
+      {"1万8000", 18000, 500},
+      {"約1万3000基", 13000, 500},
+      {"12兆6,000億", 12.6e12, 0.5e11},
+      {"$3.5 billion", 3.5e9, 0.05e9},
+      {"13,001台", 13001, 0.5},
+      {"２６万枚", 260000, 5000},  // full-width digits
+      {"二十六万", 260000, 5000},  // no digits: the value's own digits
+      {"0.5%", 0.5, 0.05},
+      {"20%", 20, 0.5},          // short zero runs are significant
+      {"30万枚", 300000, 5000},
+      {"2,000基", 2000, 500},
+      {"100,000 GPUs", 100000, 50000},
+      {"0台", 0, 0},
+  };
+  for (const Case& c : cases) {
+    EXPECT_NEAR(RoundingTolerance(c.text, c.value), c.expected, c.expected * 1e-9 + 1e-12)
+        << c.text;
+  }
+}
+
+TEST(ClaimIntervalTest, ReadsEachQualifierAsAnInterval) {
+  struct Case {
+    Claim claim;
+    double low, high;
+    bool low_inclusive, high_inclusive;
+  };
+  const double inf = INFINITY;
+  const Case cases[] = {
+      {ClaimBuilder("a").Exact(260000, "26万枚").Build(), 255000, 265000, true, true},
+      {ClaimBuilder("b").Approx(10000, "約1万基").Build(), 9500, 10500, true, true},
+      {ClaimBuilder("c").AtLeast(250000, "25万基以上").Build(), 250000, inf, true, true},
+      {ClaimBuilder("d").MoreThan(50000, "more than 50,000").Build(), 50000, inf, false, true},
+      {ClaimBuilder("e").UpTo(13000, "up to 13,000").Build(), -inf, 13000, true, true},
+      {ClaimBuilder("f").LessThan(100, "100未満").Build(), -inf, 100, true, false},
+      {ClaimBuilder("g").Range(7.8e9, 10.5e9, "78億ドルから105億ドル").Build(), 7.8e9, 10.5e9, true,
+       true},
+  };
+  for (const Case& c : cases) {
+    std::optional<FigureInterval> interval = ClaimInterval(c.claim);
+    ASSERT_TRUE(interval.has_value()) << c.claim.text;
+    EXPECT_DOUBLE_EQ(interval->low, c.low) << c.claim.text;
+    EXPECT_DOUBLE_EQ(interval->high, c.high) << c.claim.text;
+    EXPECT_EQ(interval->low_inclusive, c.low_inclusive) << c.claim.text;
+    EXPECT_EQ(interval->high_inclusive, c.high_inclusive) << c.claim.text;
+  }
+  Claim no_figure = ClaimBuilder("h").Build();
+  no_figure.interval = Interval{};
+  EXPECT_FALSE(ClaimInterval(no_figure).has_value());
+}
+
+TEST(MeasureOfTest, ReadsTheMeasureFromRuleIdTokens) {
+  EXPECT_EQ(MeasureOf(ClaimBuilder("a").Rule("ja.gpu_count.supply").Build()), "supply");
+  EXPECT_EQ(MeasureOf(ClaimBuilder("a").Rule("en.money.investment").Build()), "investment");
+  EXPECT_EQ(MeasureOf(ClaimBuilder("a").Rule("en.gpu_count.deployed").Build()), "deployment");
+  EXPECT_EQ(MeasureOf(ClaimBuilder("a").Rule("ja.gpu_count.counter").Build()), "");
+}
+
+TEST(ScopeOfTest, MarksPhasesAndAnnualRates) {
+  EXPECT_EQ(ScopeOf(ClaimBuilder("a").UpTo(13000, "up to 13,000 GPUs")
+                        .Quote("As a first step, the Korean government plans to secure up to 13,000 GPUs")
+                        .Build()),
+            "phase");
+  EXPECT_EQ(ScopeOf(ClaimBuilder("a").Approx(13000, "約1万3000基")
+                        .Quote("韓国政府は第1弾として、約1万3000基のGPUを調達する計画だ")
+                        .Build()),
+            "phase");
+  EXPECT_EQ(ScopeOf(ClaimBuilder("a").Exact(3e9, "30億ドル")
+                        .Quote("SB OpenAI Japanは、年間30億ドル（約4500億円）を投じる")
+                        .Build()),
+            "annual");
+  EXPECT_EQ(ScopeOf(ClaimBuilder("a").Exact(3e9, "$3 billion")
+                        .Quote("SoftBank Group has pledged to spend $3 billion a year deploying")
+                        .Build()),
+            "annual");
+  EXPECT_EQ(ScopeOf(ClaimBuilder("a").Exact(260000, "26万枚")
+                        .Quote("NVIDIAは韓国に26万枚のGPUを供給する")
+                        .Build()),
+            "");
+}
+
+TEST(FindConflictsTest, ExactFigureAgainstLowerBoundIsDiscrepancy) {
+  const std::vector<Claim> claims = {
+      ClaimBuilder("a").Page(1, "2025-11-01").Subject("South Korea").Exact(260000, "26万枚").Build(),
+      ClaimBuilder("b").Page(2, "2025-11-03").Subject("South Korea").AtLeast(250000, "25万基以上").Build(),
+  };
+  const std::vector<Conflict> conflicts = FindConflicts(claims, {});
+  ASSERT_THAT(conflicts, SizeIs(1));
+  EXPECT_EQ(conflicts[0].conflict_class, "discrepancy");
+  EXPECT_EQ(conflicts[0].severity, "medium");
+  EXPECT_EQ(conflicts[0].subject, "South Korea");
+  EXPECT_EQ(conflicts[0].status, "open");
+  EXPECT_THAT(MemberIds(conflicts[0]), ElementsAre("a", "b"));
+  // The exact figure is more specific than the bound.
+  EXPECT_EQ(conflicts[0].preferred_claim_id, "a");
+  EXPECT_THAT(conflicts[0].explanation, HasSubstr("most specific"));
+}
+
+TEST(FindConflictsTest, SameFigureRestatedAcrossLanguagesJoinsOneDiscrepancy) {
+  const std::vector<Claim> claims = {
+      ClaimBuilder("ja").Page(1, "2025-11-01").Subject("South Korea").Exact(260000, "26万枚").Build(),
+      ClaimBuilder("en").Page(2, "2025-11-01").Subject("South Korea").Exact(260000, "260,000 GPUs").Build(),
+      ClaimBuilder("lb").Page(3, "2025-11-03").Subject("South Korea").AtLeast(250000, "25万基以上").Build(),
+  };
+  const std::vector<Conflict> conflicts = FindConflicts(claims, {});
+  ASSERT_THAT(conflicts, SizeIs(1));
+  EXPECT_EQ(conflicts[0].conflict_class, "discrepancy");
+  EXPECT_THAT(MemberIds(conflicts[0]), UnorderedElementsAre("ja", "en", "lb"));
+  EXPECT_THAT(conflicts[0].preferred_claim_id, ::testing::AnyOf("ja", "en"));
+}
+
+TEST(FindConflictsTest, LostIjouIsMergedNotAConflict) {
+  const std::vector<Claim> claims = {
+      ClaimBuilder("a").Page(1, "2025-11-01").Subject("SK Group").Exact(50000, "5万枚").Build(),
+      ClaimBuilder("b").Page(2, "2025-11-01").Subject("SK Group").AtLeast(50000, "5万枚以上").Build(),
+      ClaimBuilder("c").Page(3, "2025-11-01").Subject("SK Group").MoreThan(50000, "more than 50,000").Build(),
+  };
+  EXPECT_THAT(FindConflicts(claims, {}), IsEmpty());
+}
+
+TEST(FindConflictsTest, ApproximateAndExactSameFigureAgree) {
+  const std::vector<Claim> claims = {
+      ClaimBuilder("a").Page(1, "2025-11-01").Subject("NAVER Cloud").Exact(60000, "6万枚").Build(),
+      ClaimBuilder("b").Page(2, "2025-11-03").Subject("NAVER Cloud").Approx(60000, "約6万基").Build(),
+  };
+  EXPECT_THAT(FindConflicts(claims, {}), IsEmpty());
+}
+
+TEST(FindConflictsTest, PerCompanyFigureIsNotARivalToTheNationalTotal) {
+  PartOfLinks part_of;
+  part_of.parent["Samsung Electronics"] = "South Korea";
+  const std::vector<Claim> claims = {
+      ClaimBuilder("total").Page(1, "2025-11-01").Subject("South Korea").Exact(260000, "26万枚").Build(),
+      ClaimBuilder("part").Page(2, "2025-11-01").Subject("Samsung Electronics").Exact(50000, "5万枚").Build(),
+  };
+  EXPECT_THAT(FindConflicts(claims, part_of), IsEmpty());
+  EXPECT_THAT(FindConflicts(claims, {}), IsEmpty());
+}
+
+TEST(FindConflictsTest, DisjointIntervalsAreAContradiction) {
+  const ClaimTime fy2027{{"2028-03-31", "2028-03-31"}, TimeRelation::kBy};
+  const std::vector<Claim> claims = {
+      ClaimBuilder("a").Page(1, "2025-10-02").Subject("Sakura Internet").Approx(10000, "約1万基")
+          .Time(fy2027).Build(),
+      ClaimBuilder("b").Page(2, "2025-11-12").Subject("Sakura Internet").Exact(2000, "2,000基")
+          .Time(fy2027).Build(),
+  };
+  const std::vector<Conflict> conflicts = FindConflicts(claims, {});
+  ASSERT_THAT(conflicts, SizeIs(1));
+  EXPECT_EQ(conflicts[0].conflict_class, "contradiction");
+  EXPECT_EQ(conflicts[0].severity, "high");
+  EXPECT_THAT(conflicts[0].explanation, HasSubstr("cannot both be true"));
+}
+
+TEST(FindConflictsTest, MovedDeadlineIsARevisionPreferringTheNewerStatement) {
+  const std::vector<Claim> claims = {
+      ClaimBuilder("old").Page(1, "2025-09-10").Subject("HIREZO").Exact(30000, "3万基")
+          .Time({{"2030-01-01", "2030-12-31"}, TimeRelation::kBy}).Build(),
+      ClaimBuilder("new").Page(2, "2025-12-05").Subject("HIREZO").Exact(30000, "3万基")
+          .Time({{"2027-01-01", "2027-12-31"}, TimeRelation::kBy}).Build(),
+  };
+  const std::vector<Conflict> conflicts = FindConflicts(claims, {});
+  ASSERT_THAT(conflicts, SizeIs(1));
+  EXPECT_EQ(conflicts[0].conflict_class, "revision");
+  EXPECT_EQ(conflicts[0].severity, "low");
+  EXPECT_EQ(conflicts[0].preferred_claim_id, "new");
+  EXPECT_THAT(MemberIds(conflicts[0]), ElementsAre("old", "new"));  // timeline order
+  EXPECT_THAT(conflicts[0].explanation, HasSubstr("by 2030-12-31"));
+  EXPECT_THAT(conflicts[0].explanation, HasSubstr("-> 3万基 by 2027-12-31"));
+}
+
+TEST(FindConflictsTest, MilestonesOfOnePlanOnTheSameDayAreNotRevisions) {
+  const std::vector<Claim> claims = {
+      ClaimBuilder("a").Page(1, "2025-09-10").Subject("HIREZO").Exact(10000, "1万基")
+          .Time({{"2026-01-01", "2026-12-31"}, TimeRelation::kBy}).Build(),
+      ClaimBuilder("b").Page(2, "2025-09-10").Subject("HIREZO").Exact(30000, "3万基")
+          .Time({{"2030-01-01", "2030-12-31"}, TimeRelation::kBy}).Build(),
+  };
+  EXPECT_THAT(FindConflicts(claims, {}), IsEmpty());
+}
+
+TEST(FindConflictsTest, FiguresAboutDifferentTimesDoNotConflict) {
+  const std::vector<Claim> claims = {
+      ClaimBuilder("stock").Page(1, "2025-11-01").Subject("xAI").Exact(200000, "200,000 GPUs")
+          .Time({{"2025-01-01", "2025-12-31"}, TimeRelation::kAsOf}).Build(),
+      ClaimBuilder("plan").Page(2, "2025-11-02").Subject("xAI").Exact(1000000, "1 million GPUs")
+          .Time({{"2030-01-01", "2030-12-31"}, TimeRelation::kBy}).Build(),
+  };
+  EXPECT_THAT(FindConflicts(claims, {}), IsEmpty());
+}
+
+TEST(FindConflictsTest, ClaimsFromTheSamePageNeverConflict) {
+  const std::vector<Claim> claims = {
+      ClaimBuilder("a").Page(1, "2025-11-01").Subject("xAI").Exact(100000, "100,000").Build(),
+      ClaimBuilder("b").Page(1, "2025-11-01").Subject("xAI").Exact(200000, "200,000").Build(),
+  };
+  EXPECT_THAT(FindConflicts(claims, {}), IsEmpty());
+}
+
+TEST(FindConflictsTest, DateClaimsAndSubjectlessClaimsAreNotCompared) {
+  Claim date_a = ClaimBuilder("d1").Page(1, "2025-11-01").Subject("NVIDIA").Build();
+  date_a.kind = ClaimKind::kDate;
+  date_a.interval = Interval{};
+  date_a.time = ClaimTime{{"2025-10-31", "2025-10-31"}, TimeRelation::kOn};
+  Claim date_b = date_a;
+  date_b.id = "d2";
+  date_b.page_id = 2;
+  date_b.url = "http://example.com/2";
+  date_b.time = ClaimTime{{"2025-11-01", "2025-11-01"}, TimeRelation::kOn};
+  const std::vector<Claim> claims = {
+      date_a, date_b,
+      ClaimBuilder("x").Page(1, "2025-11-01").Subject("").Exact(20.8e9, "208億個").Build(),
+      ClaimBuilder("y").Page(2, "2025-11-01").Subject("").Exact(208e9, "208 billion").Build(),
+  };
+  EXPECT_THAT(FindConflicts(claims, {}), IsEmpty());
+}
+
+TEST(FindConflictsTest, PlannedAgainstDeliveredSameFigureIsAStatusConflict) {
+  const std::vector<Claim> claims = {
+      ClaimBuilder("plan").Page(1, "2025-11-01").Subject("Government of South Korea")
+          .UpTo(13000, "up to 13,000 GPUs").Status(ClaimStatus::kPlanned)
+          .Quote("As a first step, the Korean government plans to secure up to 13,000 GPUs").Build(),
+      ClaimBuilder("ja").Page(2, "2025-11-03").Subject("Government of South Korea")
+          .Approx(13000, "約1万3000基").Status(ClaimStatus::kPlanned)
+          .Quote("韓国政府は第1弾として、約1万3000基のGPUを調達する計画だ").Build(),
+      ClaimBuilder("done").Page(3, "2025-12-15").Subject("Government of South Korea")
+          .Counterparty("NVIDIA").Exact(13000, "13,000 GPUs").Status(ClaimStatus::kDelivered)
+          .Quote("NVIDIA has delivered 13,000 GPUs, completing the first tranche").Build(),
+      // The programme total is a different scope: no contradiction with the phase.
+      ClaimBuilder("total").Page(3, "2025-12-15").Subject("Government of South Korea")
+          .Approx(50000, "about 50,000 GPUs").Status(ClaimStatus::kPlanned)
+          .Quote("The Korean government still plans to reach about 50,000 GPUs in total").Build(),
+      ClaimBuilder("total2").Page(1, "2025-11-01").Subject("Government of South Korea")
+          .Approx(50000, "約5万枚").Status(ClaimStatus::kPlanned)
+          .Quote("韓国政府は約5万枚を確保する").Build(),
+  };
+  const std::vector<Conflict> conflicts = FindConflicts(claims, {});
+  ASSERT_THAT(conflicts, SizeIs(1));
+  EXPECT_EQ(conflicts[0].conflict_class, "status");
+  EXPECT_THAT(MemberIds(conflicts[0]), UnorderedElementsAre("plan", "ja", "done"));
+  EXPECT_EQ(conflicts[0].preferred_claim_id, "done");
+}
+
+TEST(FindConflictsTest, MoneyForDifferentDealsIsNotCompared) {
+  const std::vector<Claim> claims = {
+      ClaimBuilder("cw").Page(1, "2025-10-08").Subject("OpenAI").Counterparty("CoreWeave")
+          .Money("USD").Approx(22.4e9, "about $22.4 billion").Build(),
+      ClaimBuilder("or").Page(2, "2025-09-24").Subject("OpenAI").Counterparty("Oracle")
+          .Money("USD").Approx(300e9, "about $300 billion").Build(),
+      ClaimBuilder("sg").Page(2, "2025-09-24").Subject("OpenAI")
+          .Money("USD").UpTo(500e9, "up to $500 billion").Build(),
+      // Same subject, no counterparty on either side, nothing names the deal.
+      ClaimBuilder("g1").Page(3, "2025-12-15").Subject("Government of South Korea")
+          .Money("KRW").Exact(1.46e12, "1.46 trillion won").Build(),
+      ClaimBuilder("g2").Page(4, "2025-11-03").Subject("Government of South Korea")
+          .Money("KRW").Exact(1e14, "100兆ウォン").Build(),
+  };
+  EXPECT_THAT(FindConflicts(claims, {}), IsEmpty());
+}
+
+TEST(FindConflictsTest, SameDealMoneyThatDisagreesIsAContradiction) {
+  const std::vector<Claim> claims = {
+      ClaimBuilder("a").Page(1, "2025-10-08").Subject("Meta").Counterparty("CoreWeave")
+          .Money("USD").Exact(14.2e9, "$14.2 billion").Build(),
+      ClaimBuilder("b").Page(2, "2025-10-09").Subject("Meta").Counterparty("CoreWeave")
+          .Money("USD").Exact(11e9, "$11 billion").Build(),
+  };
+  const std::vector<Conflict> conflicts = FindConflicts(claims, {});
+  ASSERT_THAT(conflicts, SizeIs(1));
+  EXPECT_EQ(conflicts[0].conflict_class, "contradiction");
+  EXPECT_EQ(conflicts[0].key, "Meta / money / USD");
+}
+
+TEST(FindConflictsTest, AnnualRateIsNotComparedWithAOneOffAmount) {
+  const std::vector<Claim> claims = {
+      ClaimBuilder("rate").Page(1, "2025-09-24").Subject("SoftBank Group").Counterparty("OpenAI")
+          .Money("USD").Exact(3e9, "$3 billion")
+          .Quote("SoftBank Group has pledged to spend $3 billion a year deploying products").Build(),
+      ClaimBuilder("stake").Page(2, "2025-11-08").Subject("SoftBank Group").Counterparty("OpenAI")
+          .Money("USD").Range(7.8e9, 10.5e9, "78億ドルから105億ドル")
+          .Quote("追加出資は、78億ドルから105億ドルの範囲になる見通しだ").Build(),
+  };
+  EXPECT_THAT(FindConflicts(claims, {}), IsEmpty());
+}
+
+TEST(FindConflictsTest, BarePercentagesAreNotCompared) {
+  const std::vector<Claim> claims = {
+      ClaimBuilder("a").Page(1, "2025-10-02").Subject("Sakura Internet").Percent(20, "20%").Build(),
+      ClaimBuilder("b").Page(2, "2025-11-12").Subject("Sakura Internet").Percent(15, "15%").Build(),
+  };
+  EXPECT_THAT(FindConflicts(claims, {}), IsEmpty());
+  // With a measure from the rule, they answer the same question.
+  std::vector<Claim> measured = claims;
+  for (Claim& claim : measured) claim.rule = "ja.percentage.revenue";
+  ASSERT_THAT(FindConflicts(measured, {}), SizeIs(1));
+  EXPECT_EQ(FindConflicts(measured, {})[0].conflict_class, "contradiction");
+}
+
+TEST(FindConflictsTest, DifferentProductsAreDifferentQuestions) {
+  const std::vector<Claim> claims = {
+      ClaimBuilder("a").Page(1, "2025-11-01").Subject("xAI").Product("H100").Exact(100000, "100,000").Build(),
+      ClaimBuilder("b").Page(2, "2025-11-02").Subject("xAI").Product("GB200").Exact(50000, "50,000").Build(),
+  };
+  EXPECT_THAT(FindConflicts(claims, {}), IsEmpty());
+}
+
+TEST(FindConflictsTest, PartFigureAboveItsWholeIsAScopeConflict) {
+  PartOfLinks part_of;
+  part_of.parent["Samsung Electronics"] = "South Korea";
+  const std::vector<Claim> claims = {
+      ClaimBuilder("total").Page(1, "2025-11-01").Subject("South Korea").Exact(260000, "26万枚").Build(),
+      ClaimBuilder("part").Page(2, "2025-11-02").Subject("Samsung Electronics").Exact(300000, "30万枚").Build(),
+  };
+  const std::vector<Conflict> conflicts = FindConflicts(claims, part_of);
+  ASSERT_THAT(conflicts, SizeIs(1));
+  EXPECT_EQ(conflicts[0].conflict_class, "scope");
+  EXPECT_EQ(conflicts[0].subject, "South Korea");
+  EXPECT_THAT(conflicts[0].explanation, HasSubstr("30万枚 exceeds the whole's 26万枚"));
+}
+
+TEST(FindConflictsTest, SameFigureForAJointVentureAndItsParentIsAttribution) {
+  PartOfLinks part_of;
+  part_of.parent["SB OpenAI Japan"] = "SoftBank Group";
+  const std::vector<Claim> claims = {
+      ClaimBuilder("jv").Page(1, "2025-11-08").Subject("SB OpenAI Japan").Counterparty("OpenAI")
+          .Money("USD").Exact(3e9, "30億ドル").Quote("SB OpenAI Japanは、年間30億ドルを投じる").Build(),
+      ClaimBuilder("parent").Page(2, "2025-09-24").Subject("SoftBank Group").Counterparty("OpenAI")
+          .Money("USD").Exact(3e9, "$3 billion")
+          .Quote("SoftBank Group has pledged to spend $3 billion a year").Build(),
+  };
+  const std::vector<Conflict> conflicts = FindConflicts(claims, part_of);
+  ASSERT_THAT(conflicts, SizeIs(1));
+  EXPECT_EQ(conflicts[0].conflict_class, "attribution");
+  EXPECT_THAT(MemberIds(conflicts[0]), UnorderedElementsAre("jv", "parent"));
+  // Without the link the subjects are unrelated: nothing to compare.
+  EXPECT_THAT(FindConflicts(claims, {}), IsEmpty());
+}
+
+TEST(FindConflictsTest, ResultAndIdsDoNotDependOnInputOrder) {
+  std::vector<Claim> claims = {
+      ClaimBuilder("a").Page(1, "2025-11-01").Subject("South Korea").Exact(260000, "26万枚").Build(),
+      ClaimBuilder("b").Page(2, "2025-11-03").Subject("South Korea").AtLeast(250000, "25万基以上").Build(),
+      ClaimBuilder("c").Page(3, "2025-10-02").Subject("Sakura Internet").Approx(10000, "約1万基").Build(),
+      ClaimBuilder("d").Page(4, "2025-11-12").Subject("Sakura Internet").Exact(2000, "2,000基").Build(),
+  };
+  const std::vector<Conflict> first = FindConflicts(claims, {});
+  ASSERT_THAT(first, SizeIs(2));
+  std::mt19937 random(42);
+  for (int round = 0; round < 5; ++round) {
+    std::shuffle(claims.begin(), claims.end(), random);
+    const std::vector<Conflict> again = FindConflicts(claims, {});
+    ASSERT_THAT(again, SizeIs(2));
+    for (size_t i = 0; i < again.size(); ++i) {
+      EXPECT_EQ(again[i].id, first[i].id);
+      EXPECT_EQ(again[i].explanation, first[i].explanation);
+    }
+  }
+}
+
+TEST(ConflictIdTest, DependsOnClassKeyAndMembersNotTheirOrder) {
+  const std::string id = ConflictId("discrepancy", "South Korea / gpu_count", {"b", "a"});
+  EXPECT_EQ(id, ConflictId("discrepancy", "South Korea / gpu_count", {"a", "b"}));
+  EXPECT_EQ(id.size(), 16u);
+  EXPECT_NE(id, ConflictId("contradiction", "South Korea / gpu_count", {"a", "b"}));
+  EXPECT_NE(id, ConflictId("discrepancy", "Japan / gpu_count", {"a", "b"}));
+  EXPECT_NE(id, ConflictId("discrepancy", "South Korea / gpu_count", {"a", "b", "c"}));
+}
+
+}  // namespace
+}  // namespace newsclaim::store

@@ -1,0 +1,179 @@
+#include "store/schema.h"
+
+#include <array>
+
+namespace newsclaim::store {
+namespace {
+
+// Version 1: pages, claims (append-only history), failures, entities,
+// conflicts, reviews, events and the documented views.
+constexpr std::string_view kVersion1 = R"sql(
+CREATE TABLE pages (
+  id                INTEGER PRIMARY KEY,
+  url               TEXT NOT NULL UNIQUE,
+  canonical_url     TEXT,
+  requested_url     TEXT,
+  fetched_at        TEXT,
+  published         TEXT,
+  modified          TEXT,
+  title             TEXT,
+  author            TEXT,
+  site_name         TEXT,
+  lang              TEXT,
+  charset           TEXT,
+  http_status       INTEGER,
+  content_type      TEXT,
+  content_hash      TEXT,
+  etag              TEXT,
+  last_modified     TEXT,
+  warc_path         TEXT,
+  warc_offset       INTEGER,
+  html              TEXT,
+  article_text      TEXT,
+  rules_fingerprint TEXT,
+  first_seen        TEXT NOT NULL,
+  last_seen         TEXT NOT NULL
+);
+CREATE INDEX pages_requested_url ON pages(requested_url);
+CREATE INDEX pages_canonical_url ON pages(canonical_url);
+
+CREATE TABLE claims (
+  row_id            INTEGER PRIMARY KEY,
+  claim_id          TEXT NOT NULL,
+  page_id           INTEGER NOT NULL REFERENCES pages(id) ON DELETE CASCADE,
+  kind              TEXT NOT NULL,
+  subject           TEXT,
+  counterparty      TEXT,
+  product           TEXT,
+  value             REAL,
+  low               REAL,
+  high              REAL,
+  low_inclusive     INTEGER NOT NULL,
+  high_inclusive    INTEGER NOT NULL,
+  qualifier         TEXT NOT NULL,
+  unit              TEXT,
+  time_start        TEXT,
+  time_end          TEXT,
+  time_relation     TEXT,
+  status            TEXT,
+  text              TEXT,
+  quote             TEXT,
+  rule              TEXT,
+  span_start        INTEGER,
+  span_end          INTEGER,
+  rules_fingerprint TEXT,
+  content_hash      TEXT NOT NULL,
+  live              INTEGER NOT NULL DEFAULT 1,
+  created_at        TEXT NOT NULL,
+  superseded_at     TEXT,
+  superseded_reason TEXT
+);
+CREATE UNIQUE INDEX claims_live_id ON claims(page_id, claim_id) WHERE live = 1;
+CREATE INDEX claims_claim_id ON claims(claim_id);
+CREATE INDEX claims_live_kind_subject ON claims(live, kind, subject);
+
+CREATE TABLE failures (
+  id     INTEGER PRIMARY KEY,
+  url    TEXT NOT NULL,
+  stage  TEXT NOT NULL,
+  reason TEXT NOT NULL,
+  at     TEXT NOT NULL
+);
+CREATE INDEX failures_url ON failures(url);
+
+CREATE TABLE entities (
+  id   INTEGER PRIMARY KEY,
+  name TEXT NOT NULL UNIQUE,
+  type TEXT
+);
+CREATE TABLE aliases (
+  alias     TEXT NOT NULL,
+  lang      TEXT,
+  entity_id INTEGER NOT NULL REFERENCES entities(id) ON DELETE CASCADE,
+  PRIMARY KEY (alias, entity_id)
+);
+CREATE TABLE part_of (
+  child  TEXT NOT NULL PRIMARY KEY,
+  parent TEXT NOT NULL
+);
+
+CREATE TABLE conflicts (
+  id                 TEXT PRIMARY KEY,
+  class              TEXT NOT NULL,
+  severity           TEXT NOT NULL,
+  subject            TEXT NOT NULL,
+  kind               TEXT NOT NULL,
+  key                TEXT NOT NULL,
+  explanation        TEXT NOT NULL,
+  preferred_claim_id TEXT,
+  reopened_from      TEXT,
+  first_seen         TEXT NOT NULL,
+  last_seen          TEXT NOT NULL,
+  stale              INTEGER NOT NULL DEFAULT 0,
+  stale_since        TEXT
+);
+CREATE INDEX conflicts_class_key ON conflicts(class, key);
+
+CREATE TABLE conflict_claims (
+  conflict_id TEXT NOT NULL REFERENCES conflicts(id) ON DELETE CASCADE,
+  claim_id    TEXT NOT NULL,
+  PRIMARY KEY (conflict_id, claim_id)
+);
+CREATE INDEX conflict_claims_claim ON conflict_claims(claim_id);
+
+CREATE TABLE reviews (
+  id                 INTEGER PRIMARY KEY,
+  conflict_id        TEXT NOT NULL REFERENCES conflicts(id),
+  verdict            TEXT NOT NULL CHECK (verdict IN ('confirmed', 'dismissed', 'resolved')),
+  preferred_claim_id TEXT,
+  note               TEXT,
+  at                 TEXT NOT NULL
+);
+CREATE INDEX reviews_conflict ON reviews(conflict_id, id);
+
+CREATE TABLE events (
+  id          INTEGER PRIMARY KEY,
+  at          TEXT NOT NULL,
+  type        TEXT NOT NULL,
+  page_id     INTEGER,
+  conflict_id TEXT,
+  detail      TEXT
+);
+
+CREATE VIEW v_claims AS
+SELECT c.claim_id AS id, c.kind, c.subject, c.counterparty, c.product,
+       c.value, c.low, c.high, c.low_inclusive, c.high_inclusive, c.qualifier, c.unit,
+       c.time_start, c.time_end, c.time_relation, c.status,
+       substr(p.published, 1, 10) AS published,
+       p.url, p.title, p.lang, c.text, c.quote, c.rule,
+       c.span_start, c.span_end, c.rules_fingerprint, c.page_id, c.created_at
+FROM claims c JOIN pages p ON p.id = c.page_id
+WHERE c.live = 1;
+
+CREATE VIEW v_conflicts AS
+SELECT k.id, k.class, k.severity,
+       COALESCE((SELECT r.verdict FROM reviews r WHERE r.conflict_id = k.id
+                 ORDER BY r.id DESC LIMIT 1), 'open') AS status,
+       k.subject, k.kind, k.key, k.explanation,
+       COALESCE((SELECT r.preferred_claim_id FROM reviews r WHERE r.conflict_id = k.id
+                 ORDER BY r.id DESC LIMIT 1), k.preferred_claim_id) AS preferred,
+       (SELECT group_concat(cc.claim_id, ' ') FROM conflict_claims cc
+        WHERE cc.conflict_id = k.id) AS claim_ids,
+       (SELECT count(*) FROM conflict_claims cc WHERE cc.conflict_id = k.id) AS claim_count,
+       k.reopened_from, k.first_seen, k.last_seen, k.stale = 0 AS current
+FROM conflicts k;
+
+CREATE VIEW v_failures AS
+SELECT f.url, f.stage, f.reason, f.at,
+       (SELECT count(*) FROM failures g WHERE g.url = f.url) AS attempts
+FROM failures f
+WHERE f.id = (SELECT max(g.id) FROM failures g WHERE g.url = f.url);
+)sql";
+
+constexpr std::array<std::string_view, 1> kMigrations = {kVersion1};
+
+}  // namespace
+
+std::span<const std::string_view> Migrations() { return kMigrations; }
+
+}  // namespace newsclaim::store

@@ -1,0 +1,243 @@
+// End to end, with real parts only: a python3 HTTP server on 127.0.0.1
+// serving corpus/site, the real build/newsclaim crawling it from the home
+// page with the real rules and MeCab dictionary, and a real SQLite file
+// read back both through the CLI and directly.
+#include <sqlite3.h>
+
+#include <filesystem>
+#include <map>
+#include <set>
+#include <sstream>
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
+
+#include "tests/support/process.h"
+
+namespace newsclaim::testing {
+namespace {
+
+using ::testing::HasSubstr;
+using json = nlohmann::json;
+
+std::vector<json> ParseJsonLines(const std::string& text) {
+  std::vector<json> lines;
+  std::istringstream in(text);
+  for (std::string line; std::getline(in, line);) {
+    if (!line.empty()) lines.push_back(json::parse(line));
+  }
+  return lines;
+}
+
+bool PathEndsWith(const json& claim, const std::string& suffix) {
+  return claim["url"].get<std::string>().ends_with(suffix);
+}
+
+// One crawl of the corpus shared by every test in the suite: crawling is
+// the expensive part, and each test reads a different aspect of its result.
+class EndToEndTest : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    dir_ = new TempDir();
+    server_ = new LocalHttpServer(SourceDir() + "/corpus/site");
+    db_ = dir_->path() + "/claims.db";
+    first_crawl_ = new ProcessResult(Crawl());
+  }
+
+  static void TearDownTestSuite() {
+    delete first_crawl_;
+    delete server_;
+    delete dir_;
+  }
+
+  static ProcessResult Crawl() {
+    return RunProcess({NewsclaimBinary(), "--db", db_, "crawl", "--delay-ms", "0",
+                       server_->Url("/")});
+  }
+
+  static ProcessResult Newsclaim(std::vector<std::string> args) {
+    args.insert(args.begin(), {NewsclaimBinary(), "--db", db_});
+    return RunProcess(args);
+  }
+
+  static std::vector<json> Claims(const std::vector<std::string>& filters = {}) {
+    std::vector<std::string> args = {"query", "--format", "jsonl"};
+    args.insert(args.end(), filters.begin(), filters.end());
+    ProcessResult result = Newsclaim(args);
+    EXPECT_EQ(result.exit_code, 0) << result.err;
+    return ParseJsonLines(result.out);
+  }
+
+  static json Conflicts() {
+    ProcessResult result = Newsclaim({"conflicts", "--status", "all", "--format", "json"});
+    EXPECT_EQ(result.exit_code, 0) << result.err;
+    return json::parse(result.out);
+  }
+
+  static TempDir* dir_;
+  static LocalHttpServer* server_;
+  static std::string db_;
+  static ProcessResult* first_crawl_;
+};
+
+TempDir* EndToEndTest::dir_ = nullptr;
+LocalHttpServer* EndToEndTest::server_ = nullptr;
+std::string EndToEndTest::db_;
+ProcessResult* EndToEndTest::first_crawl_ = nullptr;
+
+TEST_F(EndToEndTest, CrawlOfTheCorpusSucceeds) {
+  EXPECT_EQ(first_crawl_->exit_code, 0) << first_crawl_->err;
+  EXPECT_THAT(first_crawl_->err, HasSubstr("pages stored"));
+}
+
+TEST_F(EndToEndTest, StoresTheNationalTotalAsAnExactGpuCountForSouthKorea) {
+  bool found = false;
+  for (const json& claim : Claims({"--kind", "gpu_count", "--subject", "South Korea"})) {
+    if (claim["text"] == "26万枚") {
+      found = true;
+      EXPECT_EQ(claim["value"], 260000);
+      EXPECT_EQ(claim["low"], 260000);
+      EXPECT_EQ(claim["high"], 260000);
+      EXPECT_EQ(claim["qualifier"], "exact");
+      EXPECT_EQ(claim["unit"], "GPU");
+      EXPECT_EQ(claim["lang"], "ja");
+      EXPECT_THAT(claim["quote"].get<std::string>(), HasSubstr("26万枚"));
+    }
+  }
+  EXPECT_TRUE(found) << "no 26万枚 gpu_count claim for South Korea";
+}
+
+TEST_F(EndToEndTest, StoresTheLowerBoundFigureWithAnOpenTop) {
+  bool found = false;
+  for (const json& claim : Claims({"--kind", "gpu_count", "--subject", "South Korea"})) {
+    if (claim["text"] == "25万基以上") {
+      found = true;
+      EXPECT_EQ(claim["low"], 250000);
+      EXPECT_EQ(claim["low_inclusive"], true);
+      EXPECT_TRUE(claim["high"].is_null());
+      EXPECT_EQ(claim["qualifier"], "at_least");
+    }
+  }
+  EXPECT_TRUE(found) << "no 25万基以上 gpu_count claim for South Korea";
+}
+
+TEST_F(EndToEndTest, RaisesThePlanted260kVs250kDiscrepancy) {
+  bool found = false;
+  const json conflicts = Conflicts();
+  for (const json& conflict : conflicts["conflicts"]) {
+    std::set<std::string> texts;
+    for (const json& claim : conflict["claims"]) texts.insert(claim["text"].get<std::string>());
+    if (texts.count("26万枚") && texts.count("25万基以上")) {
+      found = true;
+      EXPECT_EQ(conflict["class"], "discrepancy");
+      EXPECT_EQ(conflict["subject"], "South Korea");
+      EXPECT_EQ(conflict["kind"], "gpu_count");
+      EXPECT_FALSE(conflict["explanation"].get<std::string>().empty());
+    }
+  }
+  EXPECT_TRUE(found) << conflicts.dump(1);
+}
+
+TEST_F(EndToEndTest, NeverReadsTransistorsPeopleOrMultipliersAsGpuCounts) {
+  for (const json& claim : Claims({"--kind", "gpu_count"})) {
+    const std::string text = claim["text"];
+    EXPECT_EQ(text.find("トランジスタ"), std::string::npos) << text;
+    EXPECT_EQ(text.find("人"), std::string::npos) << text;
+    EXPECT_EQ(text.find("倍"), std::string::npos) << text;
+  }
+}
+
+TEST_F(EndToEndTest, ObeysRobotsTxt) {
+  for (const json& claim : Claims()) {
+    EXPECT_EQ(claim["url"].get<std::string>().find("/private/"), std::string::npos)
+        << claim["url"];
+  }
+}
+
+TEST_F(EndToEndTest, ReachesTheArticleListedOnlyInTheFeedAndSitemap) {
+  const std::string feed_only = "/news/2025/10/xai-colossus-memphis-expansion.html";
+  size_t claims_from_it = 0;
+  for (const json& claim : Claims()) {
+    if (PathEndsWith(claim, feed_only)) ++claims_from_it;
+  }
+  EXPECT_GT(claims_from_it, 0u) << "nothing stored from " << feed_only;
+}
+
+TEST_F(EndToEndTest, DecodesPagesDeclaredShiftJisAndEucJpInMetaOnly) {
+  sqlite3* db = nullptr;
+  ASSERT_EQ(sqlite3_open_v2(db_.c_str(), &db, SQLITE_OPEN_READONLY, nullptr), SQLITE_OK);
+  sqlite3_stmt* statement = nullptr;
+  ASSERT_EQ(sqlite3_prepare_v2(db, "SELECT charset, COUNT(*) FROM pages GROUP BY charset", -1,
+                               &statement, nullptr),
+            SQLITE_OK)
+      << sqlite3_errmsg(db);
+  std::map<std::string, int> pages_by_charset;
+  while (sqlite3_step(statement) == SQLITE_ROW) {
+    const unsigned char* charset = sqlite3_column_text(statement, 0);
+    pages_by_charset[charset ? reinterpret_cast<const char*>(charset) : ""] =
+        sqlite3_column_int(statement, 1);
+  }
+  sqlite3_finalize(statement);
+  sqlite3_close(db);
+  EXPECT_GE(pages_by_charset["shift_jis"], 1);
+  EXPECT_GE(pages_by_charset["euc-jp"], 1);
+}
+
+TEST_F(EndToEndTest, DatabaseFileIsIntactAndHoldsTheDocumentedViews) {
+  sqlite3* db = nullptr;
+  ASSERT_EQ(sqlite3_open_v2(db_.c_str(), &db, SQLITE_OPEN_READONLY, nullptr), SQLITE_OK);
+  auto single = [db](const char* sql) {
+    sqlite3_stmt* statement = nullptr;
+    std::string value;
+    if (sqlite3_prepare_v2(db, sql, -1, &statement, nullptr) == SQLITE_OK &&
+        sqlite3_step(statement) == SQLITE_ROW) {
+      const unsigned char* text = sqlite3_column_text(statement, 0);
+      value = text ? reinterpret_cast<const char*>(text) : "";
+    }
+    sqlite3_finalize(statement);
+    return value;
+  };
+  EXPECT_EQ(single("PRAGMA integrity_check"), "ok");
+  EXPECT_GT(std::stoi(single("SELECT COUNT(*) FROM v_claims")), 20);
+  EXPECT_GE(std::stoi(single("SELECT COUNT(*) FROM v_conflicts")), 1);
+  sqlite3_close(db);
+}
+
+TEST_F(EndToEndTest, MarkdownReportShowsTheDiscrepancy) {
+  ProcessResult report = Newsclaim({"report", "--format", "md"});
+  EXPECT_EQ(report.exit_code, 0) << report.err;
+  EXPECT_THAT(report.out, HasSubstr("discrepancy"));
+  EXPECT_THAT(report.out, HasSubstr("26万枚"));
+  EXPECT_THAT(report.out, HasSubstr("25万基以上"));
+}
+
+TEST_F(EndToEndTest, EvalAgainstCorpusGoldReachesTheGpuCountBar) {
+  ProcessResult eval = Newsclaim({"eval", "--gold", SourceDir() + "/corpus/gold"});
+  ASSERT_EQ(eval.exit_code, 0) << eval.err;
+  // "kind tp fp fn precision recall f1" — the F1 column of the gpu_count row.
+  std::istringstream lines(eval.out);
+  double f1 = -1;
+  for (std::string line; std::getline(lines, line);) {
+    if (line.rfind("gpu_count", 0) == 0) {
+      std::istringstream row(line);
+      std::string kind;
+      double tp, fp, fn, precision, recall;
+      row >> kind >> tp >> fp >> fn >> precision >> recall >> f1;
+    }
+  }
+  EXPECT_GE(f1, 0.8) << eval.out;
+  EXPECT_THAT(eval.out, HasSubstr("0/14 must-not-raise violated"));
+}
+
+// Runs last in the suite's file order: it crawls again.
+TEST_F(EndToEndTest, SecondCrawlRevalidatesAndAddsNothing) {
+  const size_t claims_before = Claims().size();
+  ProcessResult second = Crawl();
+  EXPECT_EQ(second.exit_code, 0) << second.err;
+  EXPECT_THAT(second.err, HasSubstr(" 0 pages stored"));
+  EXPECT_EQ(Claims().size(), claims_before);
+}
+
+}  // namespace
+}  // namespace newsclaim::testing
