@@ -44,6 +44,29 @@ int64_t ByteOffsetOfCodePoint(std::string_view text, int64_t cp_offset) {
   return static_cast<int64_t>(i);
 }
 
+std::string EncodeUtf8(std::u32string_view text) {
+  std::string out;
+  out.reserve(text.size() * 3);
+  for (char32_t c : text) {
+    if (c < 0x80) {
+      out.push_back(static_cast<char>(c));
+    } else if (c < 0x800) {
+      out.push_back(static_cast<char>(0xC0 | (c >> 6)));
+      out.push_back(static_cast<char>(0x80 | (c & 0x3F)));
+    } else if (c < 0x10000) {
+      out.push_back(static_cast<char>(0xE0 | (c >> 12)));
+      out.push_back(static_cast<char>(0x80 | ((c >> 6) & 0x3F)));
+      out.push_back(static_cast<char>(0x80 | (c & 0x3F)));
+    } else {
+      out.push_back(static_cast<char>(0xF0 | (c >> 18)));
+      out.push_back(static_cast<char>(0x80 | ((c >> 12) & 0x3F)));
+      out.push_back(static_cast<char>(0x80 | ((c >> 6) & 0x3F)));
+      out.push_back(static_cast<char>(0x80 | (c & 0x3F)));
+    }
+  }
+  return out;
+}
+
 int64_t CodePointOffsetOfByte(std::string_view text, int64_t byte_offset) {
   int64_t cp = 0;
   for (size_t i = 0; i < text.size() && static_cast<int64_t>(i) < byte_offset;

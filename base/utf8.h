@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdint>
+#include <string>
 #include <string_view>
 #include <vector>
 
@@ -22,6 +23,9 @@ std::vector<int64_t> CodePointByteOffsets(std::string_view text);
 
 // Byte offset of code point `cp_offset`, clamped to text.size().
 int64_t ByteOffsetOfCodePoint(std::string_view text, int64_t cp_offset);
+
+// `text` as UTF-8.
+std::string EncodeUtf8(std::u32string_view text);
 
 // Code point offset of byte `byte_offset` (which should fall on a boundary).
 int64_t CodePointOffsetOfByte(std::string_view text, int64_t byte_offset);

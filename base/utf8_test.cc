@@ -23,6 +23,11 @@ TEST(Utf8Test, MapsBetweenCodePointAndByteOffsets) {
   EXPECT_EQ(offsets.back(), static_cast<int64_t>(text.size()));
 }
 
+TEST(Utf8Test, EncodesEveryUtf8Length) {
+  EXPECT_EQ(EncodeUtf8(U"a\u00e9\u4e07\U0001F600"), "a\xC3\xA9\xE4\xB8\x87\xF0\x9F\x98\x80");
+  EXPECT_EQ(EncodeUtf8(U""), "");
+}
+
 TEST(Utf8Test, TruncatedSequenceDoesNotRunPastTheEnd) {
   const std::string text = "a\xE4\xB8";  // the first two bytes of 万
   EXPECT_EQ(CodePointCount(text), 2);
