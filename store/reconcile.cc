@@ -477,7 +477,7 @@ Conflict MakeConflict(PairClass pair_class, const std::string& subject,
       conflict.severity = value_changed ? "medium" : "low";
       std::string timeline;
       for (const Item* item : members) {
-        if (!timeline.empty()) timeline += " -> ";
+        if (!timeline.empty()) timeline += " → ";
         timeline += Figure(*item->claim);
         if (item->claim->time) timeline += " " + TimeText(item->claim->time);
         timeline += " (" + (item->claim->published.empty() ? std::string("undated")

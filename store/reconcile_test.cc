@@ -201,7 +201,7 @@ TEST(FindConflictsTest, MovedDeadlineIsARevisionPreferringTheNewerStatement) {
   EXPECT_EQ(conflicts[0].preferred_claim_id, "new");
   EXPECT_THAT(MemberIds(conflicts[0]), ElementsAre("old", "new"));  // timeline order
   EXPECT_THAT(conflicts[0].explanation, HasSubstr("by 2030-12-31"));
-  EXPECT_THAT(conflicts[0].explanation, HasSubstr("-> 3万基 by 2027-12-31"));
+  EXPECT_THAT(conflicts[0].explanation, HasSubstr("→ 3万基 by 2027-12-31"));
 }
 
 TEST(FindConflictsTest, MilestonesOfOnePlanOnTheSameDayAreNotRevisions) {

@@ -311,7 +311,9 @@ std::string RenderHtml(const std::vector<Conflict>& conflicts, const StoreStats&
 
 // Page text inside Markdown: HTML-significant characters become entities
 // (renderers pass raw HTML through) and Markdown punctuation is escaped;
-// newlines become spaces so a table row stays one row.
+// newlines become spaces so a table row stays one row. Parentheses and "!"
+// are left alone: they only form links and images after a "[", which is
+// always escaped.
 std::string MarkdownEscape(std::string_view text) {
   std::string out;
   for (char c : text) {
@@ -322,7 +324,7 @@ std::string MarkdownEscape(std::string_view text) {
       case '\n':
       case '\r': out += ' '; break;
       case '\\': case '`': case '*': case '_': case '[': case ']': case '|': case '#':
-      case '(': case ')': case '!': case '~':
+      case '~':
         out += '\\';
         out += c;
         break;

@@ -144,6 +144,14 @@ TEST(MarkdownReportTest, EscapesTableCellsAndRawHtml) {
   }
 }
 
+TEST(MarkdownReportTest, LeavesParenthesesInProseReadable) {
+  Conflict conflict = HostileConflict();
+  conflict.explanation = "26万枚 (2025-11-01) → 25万基以上 (2025-11-03)";
+  const std::string md = RenderReport({conflict}, SomeStats(), ReportFormat::kMarkdown);
+  EXPECT_THAT(md, HasSubstr("26万枚 (2025-11-01) → 25万基以上 (2025-11-03)"));
+  EXPECT_THAT(md, Not(HasSubstr("\\(")));
+}
+
 TEST(JsonReportTest, HasStatsAndContractConflicts) {
   const std::string text = RenderReport({HostileConflict()}, SomeStats(), ReportFormat::kJson);
   const nlohmann::json root = nlohmann::json::parse(text);
