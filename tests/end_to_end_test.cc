@@ -230,6 +230,52 @@ TEST_F(EndToEndTest, EvalAgainstCorpusGoldReachesTheGpuCountBar) {
   EXPECT_THAT(eval.out, HasSubstr("0/14 must-not-raise violated"));
 }
 
+TEST(EndToEndFailureTest, AFailedFetchIsRecordedAndTheRunGoesOn) {
+  TempDir dir;
+  LocalHttpServer server(SourceDir() + "/corpus/site");
+  const std::string db = dir.path() + "/claims.db";
+  ProcessResult crawl = RunProcess({NewsclaimBinary(), "--db", db, "crawl", "--delay-ms", "0",
+                                    "--depth", "0", server.Url("/no-such-page.html"),
+                                    server.Url("/news/2025/11/nvidia-korea-blackwell-supply.html")});
+  EXPECT_EQ(crawl.exit_code, 1) << crawl.err;
+  EXPECT_THAT(crawl.err, HasSubstr("no-such-page.html"));
+  EXPECT_THAT(crawl.err, HasSubstr("404"));
+
+  // The good page was still stored, and the failure is in the database.
+  ProcessResult query = RunProcess({NewsclaimBinary(), "--db", db, "query", "--format", "jsonl"});
+  EXPECT_THAT(query.out, HasSubstr("26万枚"));
+  sqlite3* handle = nullptr;
+  ASSERT_EQ(sqlite3_open_v2(db.c_str(), &handle, SQLITE_OPEN_READONLY, nullptr), SQLITE_OK);
+  sqlite3_stmt* statement = nullptr;
+  ASSERT_EQ(sqlite3_prepare_v2(handle, "SELECT COUNT(*) FROM failures WHERE url LIKE '%no-such-page%'",
+                               -1, &statement, nullptr),
+            SQLITE_OK)
+      << sqlite3_errmsg(handle);
+  ASSERT_EQ(sqlite3_step(statement), SQLITE_ROW);
+  EXPECT_EQ(sqlite3_column_int(statement, 0), 1);
+  sqlite3_finalize(statement);
+  sqlite3_close(handle);
+}
+
+TEST(EndToEndIngestTest, IngestOfTheCorpusFolderStoresTheSameClaimsAsTheCrawl) {
+  TempDir dir;
+  const std::string db = dir.path() + "/claims.db";
+  ProcessResult ingest =
+      RunProcess({NewsclaimBinary(), "--db", db, "ingest", SourceDir() + "/corpus/site/news"});
+  EXPECT_EQ(ingest.exit_code, 0) << ingest.err;
+  ProcessResult eval =
+      RunProcess({NewsclaimBinary(), "--db", db, "eval", "--gold", SourceDir() + "/corpus/gold"});
+  EXPECT_EQ(eval.exit_code, 0) << eval.err;
+  // Every gold article is a file under news/, the two legacy-encoded ones included.
+  EXPECT_THAT(eval.out, HasSubstr("0 ignored"));
+  EXPECT_THAT(eval.out, ::testing::ContainsRegex("gpu_count +32 +0 +0 "));
+
+  ProcessResult again =
+      RunProcess({NewsclaimBinary(), "--db", db, "ingest", SourceDir() + "/corpus/site/news"});
+  EXPECT_EQ(again.exit_code, 0) << again.err;
+  EXPECT_THAT(again.err, HasSubstr(" 0 pages stored"));
+}
+
 // Runs last in the suite's file order: it crawls again.
 TEST_F(EndToEndTest, SecondCrawlRevalidatesAndAddsNothing) {
   const size_t claims_before = Claims().size();
