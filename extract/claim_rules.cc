@@ -10,6 +10,7 @@
 #include <system_error>
 
 #include "extract/claim_tables.h"
+#include "extract/toml_rule_file.h"
 #include "extract/sentences.h"
 
 namespace newsclaim::extract {
@@ -37,27 +38,17 @@ class FileContext {
   std::string name() const { return path_.string(); }
 
   Status Error(int line, std::string_view message) const {
-    return InvalidArgumentError(name() + ":" + std::to_string(line) + ": " +
-                                std::string(message));
+    return RuleFileError(path_, line, message);
   }
   Status Error(const toml::node& node, std::string_view message) const {
-    return Error(static_cast<int>(node.source().begin.line), message);
+    return RuleFileError(path_, node, message);
   }
 
   // Every key of `table` must be one of `allowed`.
   Status CheckKeys(const toml::table& table,
                    std::initializer_list<std::string_view> allowed,
                    std::string_view where) const {
-    for (auto&& [key, node] : table) {
-      if (std::find(allowed.begin(), allowed.end(), key.str()) ==
-          allowed.end()) {
-        int line = static_cast<int>(key.source().begin.line);
-        if (line == 0) line = static_cast<int>(node.source().begin.line);
-        return Error(line, "unknown key \"" + std::string(key.str()) +
-                               "\" in " + std::string(where));
-      }
-    }
-    return Status::Ok();
+    return CheckRuleKeys(path_, table, allowed, where);
   }
 
   // table[key] as a string; `required` makes absence an error.

@@ -13,6 +13,7 @@
 
 #include "base/utf8.h"
 #include "extract/number_tables.h"
+#include "extract/toml_rule_file.h"
 
 namespace newsclaim::extract {
 
@@ -200,25 +201,16 @@ class FileLoader {
 
  private:
   Status Error(int line, std::string_view message) const {
-    return InvalidArgumentError(path_.string() + ":" + std::to_string(line) +
-                                ": " + std::string(message));
+    return RuleFileError(path_, line, message);
   }
   Status Error(const toml::node& node, std::string_view message) const {
-    return Error(static_cast<int>(node.source().begin.line), message);
+    return RuleFileError(path_, node, message);
   }
 
   Status CheckKeys(const toml::table& table,
                    std::initializer_list<std::string_view> allowed,
                    std::string_view where) const {
-    for (auto&& [key, node] : table) {
-      if (std::find(allowed.begin(), allowed.end(), key.str()) == allowed.end()) {
-        int line = static_cast<int>(key.source().begin.line);
-        if (line == 0) line = static_cast<int>(node.source().begin.line);
-        return Error(line, "unknown key \"" + std::string(key.str()) + "\" in " +
-                               std::string(where));
-      }
-    }
-    return Status::Ok();
+    return CheckRuleKeys(path_, table, allowed, where);
   }
 
   StatusOr<std::string> Str(const toml::table& table, std::string_view key,
