@@ -8,6 +8,7 @@
 #include "app/page_pipeline.h"
 #include "base/hash.h"
 #include "crawler/charset.h"
+#include "store/report.h"
 
 namespace newsclaim::app {
 namespace {
@@ -29,20 +30,6 @@ FileKind KindOf(const std::filesystem::path& path) {
   return FileKind::kOther;
 }
 
-std::string EscapeHtml(std::string_view text) {
-  std::string out;
-  out.reserve(text.size());
-  for (char c : text) {
-    switch (c) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      default: out += c;
-    }
-  }
-  return out;
-}
-
 // Plain text and Markdown go through the same article reader as HTML: each
 // blank-line-separated block becomes a paragraph.
 std::string TextAsHtml(std::string_view text) {
@@ -53,7 +40,7 @@ std::string TextAsHtml(std::string_view text) {
     if (end == std::string_view::npos) end = text.size();
     std::string_view block = text.substr(start, end - start);
     if (block.find_first_not_of(" \t\r\n") != std::string_view::npos) {
-      html += "<p>" + EscapeHtml(block) + "</p>";
+      html += "<p>" + store::HtmlEscape(block) + "</p>";
     }
     start = end + 2;
   }

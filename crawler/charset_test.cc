@@ -4,6 +4,7 @@
 // tests, lying-charset pages from mercury-ja and readability-cjk).
 
 #include "crawler/charset.h"
+#include "tests/support/test_files.h"
 
 #include <gtest/gtest.h>
 
@@ -19,17 +20,8 @@ namespace {
 
 namespace fs = std::filesystem;
 
-fs::path SharedData() {
-  const char* env = std::getenv("NEWSCLAIM_SOURCE_DIR");
-  return fs::path(env != nullptr ? env : NEWSCLAIM_SOURCE_DIR) / ".." / "shared" / "data";
-}
-
-std::string ReadFile(const fs::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::ostringstream out;
-  out << in.rdbuf();
-  return out.str();
-}
+fs::path SharedData() { return testing::SharedDataDir(); }
+std::string ReadFile(const fs::path& path) { return testing::ReadTestFile(path); }
 
 int CountReplacementChars(std::string_view utf8) {
   int count = 0;

@@ -5,6 +5,7 @@
 // compression samples (bombs, truncated streams).
 
 #include "crawler/feeds.h"
+#include "tests/support/test_files.h"
 
 #include <gtest/gtest.h>
 
@@ -23,19 +24,9 @@ namespace {
 
 namespace fs = std::filesystem;
 
-fs::path SourceDir() {
-  const char* env = std::getenv("NEWSCLAIM_SOURCE_DIR");
-  return fs::path(env != nullptr ? env : NEWSCLAIM_SOURCE_DIR);
-}
-fs::path SharedData() { return SourceDir() / ".." / "shared" / "data"; }
-fs::path Fixtures() { return SourceDir() / "tests" / "testdata" / "crawler"; }
-
-std::string ReadFile(const fs::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::ostringstream out;
-  out << in.rdbuf();
-  return out.str();
-}
+fs::path SharedData() { return testing::SharedDataDir(); }
+fs::path Fixtures() { return testing::SourceDir() / "tests" / "testdata" / "crawler"; }
+std::string ReadFile(const fs::path& path) { return testing::ReadTestFile(path); }
 
 std::vector<std::string> Urls(const LinkList& list) {
   std::vector<std::string> urls;
