@@ -31,6 +31,12 @@ StatusOr<std::unique_ptr<PagePipeline>> PagePipeline::Create(
   ASSIGN_OR_RETURN(extract::ClaimExtractor extractor,
                    extract::ClaimExtractor::Create(rules));
   ASSIGN_OR_RETURN(store::Database db, OpenDatabase(options));
+  std::vector<store::EntityRecord> gazetteer;
+  for (extract::GazetteerEntry& entry : extract::Gazetteer(rules.claims)) {
+    gazetteer.push_back({std::move(entry.name), std::move(entry.type),
+                         std::move(entry.part_of), std::move(entry.aliases)});
+  }
+  RETURN_IF_ERROR(db.SyncGazetteer(gazetteer));
   return std::unique_ptr<PagePipeline>(
       new PagePipeline(std::move(rules), std::move(extractor), std::move(db)));
 }

@@ -9,6 +9,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace newsclaim {
 
@@ -98,6 +99,14 @@ struct Claim {
   std::string unit;  // "GPU", an ISO 4217 code, "%", or the counted noun
   std::optional<ClaimTime> time;
   ClaimStatus status = ClaimStatus::kNone;
+  // Words of the sentence that make the figure second-hand or uncertain, as
+  // written: "according to", "と報じた", "という". Empty when the text
+  // states the figure in its own voice.
+  std::vector<std::string> hedges;
+  // Who the text credits with the figure: a canonical entity name when the
+  // source is in the gazetteer ("Bloomberg"), else the source as written
+  // ("関係者", "people familiar with the matter"). Empty when none is named.
+  std::string attribution;
   std::string text;   // the exact surface of the figure
   std::string quote;  // the sentence that states the claim
   std::string rule;   // id of the rule that produced it

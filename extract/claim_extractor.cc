@@ -127,6 +127,13 @@ struct StatusCue {
   bool tense = false;  // read from tense (skipped by status = "explicit")
 };
 
+// The hedges of a sentence and the source they credit (see [hedges] in
+// rules/claims/words.toml).
+struct Hedging {
+  std::vector<std::string> hedges;  // as written (NFKC), in sentence order
+  std::string attribution;
+};
+
 bool Overlaps(int64_t a0, int64_t a1, int64_t b0, int64_t b1) {
   return a0 < b1 && b0 < a1;
 }
@@ -214,6 +221,11 @@ struct ClaimExtractor::Impl {
   ClaimStatus ChooseStatus(const Analysis& a, const Mention& m,
                            const ClaimRule& rule) const;
   std::vector<StatusCue> StatusCues(const Analysis& a) const;
+  Hedging FindHedges(const Analysis& a) const;
+  std::string SourceBefore(const Analysis& a, int64_t end) const;
+  std::string SourceAfter(const Analysis& a, int64_t start) const;
+  std::string SourceTopic(const Analysis& a, int64_t before) const;
+  std::string NameIn(const Analysis& a, int64_t start, int64_t end) const;
 
   void UpdateContext(const Analysis& a, const std::vector<Claim>& claims,
                      ArticleContext* context) const;
@@ -249,6 +261,7 @@ std::vector<Claim> ClaimExtractor::Impl::Extract(const Article& article,
   for (const Sentence& sentence : splitter.Split(article.text)) {
     Analysis a = Analyze(sentence, article, context);
     std::vector<Claim> sentence_claims;
+    std::optional<Hedging> hedging;  // found once, for the first claim
     for (size_t i = 0; i < a.mentions.size(); ++i) {
       const MentionInfo& info = a.mentions[i];
       const Mention& m = info.mention;
@@ -312,6 +325,10 @@ std::vector<Claim> ClaimExtractor::Impl::Extract(const Article& article,
           claim.status = ClaimStatus::kPlanned;  // a deadline is a plan
         }
       }
+
+      if (!hedging) hedging = FindHedges(a);
+      claim.hedges = hedging->hedges;
+      claim.attribution = hedging->attribution;
 
       const std::string id_base = claim.url + ":" + std::to_string(claim.start) +
                                   ":" + std::to_string(claim.end) + ":" + claim.rule;
@@ -1309,6 +1326,179 @@ ClaimStatus ClaimExtractor::Impl::ChooseStatus(const Analysis& a, const Mention&
     if (it->end <= m.start) return it->stop ? ClaimStatus::kNone : it->status;
   }
   return ClaimStatus::kNone;
+}
+
+// ---- Hedges and attributions --------------------------------------------------
+
+namespace {
+
+// True if only closing punctuation and spaces follow `pos`: the end of the
+// sentence for sentence_final hedges (…という。).
+bool AtSentenceEnd(std::u32string_view text, int64_t pos) {
+  static constexpr std::u32string_view kClosers = U"。．.!?！？」』)）\"”'’ \u3000";
+  for (; pos < static_cast<int64_t>(text.size()); ++pos) {
+    if (kClosers.find(text[pos]) == std::u32string_view::npos) return false;
+  }
+  return true;
+}
+
+// English words that end a source phrase: "…, which it said", "as he told".
+bool IsSourceStopWord(std::u32string_view word) {
+  static constexpr std::u32string_view kWords[] = {
+      U"and", U"as", U"but", U"had", U"has", U"have", U"he", U"i", U"is", U"it",
+      U"its", U"she", U"that", U"they", U"this", U"was", U"we", U"were", U"which",
+      U"while", U"who", U"you"};
+  return std::find(std::begin(kWords), std::end(kWords), word) != std::end(kWords);
+}
+
+bool IsSourceWordChar(char32_t c) {
+  return IsAsciiLetter(c) || IsAsciiDigit(c) || c == U'\'' || c == U'-' ||
+         c == U'.' || c == U'&' || c == U'’';
+}
+
+}  // namespace
+
+Hedging ClaimExtractor::Impl::FindHedges(const Analysis& a) const {
+  Hedging result;
+  for (const LexiconMatch& match : tables->hedge_words.FindAll(a.folded, a.norm)) {
+    if ((match.value & Tables::kSentenceFinal) != 0 && !AtSentenceEnd(a.norm, match.end)) {
+      continue;
+    }
+    if ((match.value & Tables::kCreditOnly) == 0) {
+      std::string surface = EncodeUtf8(a.norm.substr(match.start, match.end - match.start));
+      if (std::find(result.hedges.begin(), result.hedges.end(), surface) ==
+          result.hedges.end()) {
+        result.hedges.push_back(std::move(surface));
+      }
+    }
+    if (!result.attribution.empty()) continue;
+    switch (match.value & Tables::kSourceAtMask) {
+      case Tables::kSourceBefore:
+        result.attribution = SourceBefore(a, match.start);
+        // "…, said Jensen Huang": the speaker may follow the verb.
+        if (result.attribution.empty() && !a.ja) {
+          result.attribution = SourceAfter(a, match.end);
+        }
+        break;
+      case Tables::kSourceAfter:
+        result.attribution = SourceAfter(a, match.end);
+        break;
+      case Tables::kSourceTopic:
+        result.attribution = SourceTopic(a, match.start);
+        break;
+      default:
+        break;
+    }
+  }
+  return result;
+}
+
+// The first entity inside [start, end) that stands as a word of its own
+// (NVIDIA chief executive…, NVIDIAの発表; not the 日本 of 日本経済新聞),
+// else the text of the span itself.
+std::string ClaimExtractor::Impl::NameIn(const Analysis& a, int64_t start,
+                                         int64_t end) const {
+  for (const EntityRef& e : a.entities) {
+    if (e.start < start || e.end > end || e.maker) continue;
+    if (e.end == end || IsSpaceChar(a.norm[e.end]) || StartsAt(a.folded, e.end, U"の") ||
+        StartsAt(a.folded, e.end, U"'s") || StartsAt(a.folded, e.end, U"’s")) {
+      return e.name;
+    }
+  }
+  return EncodeUtf8(a.norm.substr(start, end - start));
+}
+
+// The source right before `end`: a noun phrase of up to three nouns joined
+// by の in Japanese (複数の関係者, ロイター通信), up to six words in English
+// (people familiar with the matter).
+std::string ClaimExtractor::Impl::SourceBefore(const Analysis& a, int64_t end) const {
+  end = SkipSpacesBack(a.folded, end);
+  for (const EntityRef& e : a.entities) {
+    if (e.end == end && !e.maker) return e.name;
+  }
+  if (a.ja) {
+    int last = -1;
+    for (size_t i = 0; i < a.tokens.size(); ++i) {
+      if (a.tokens[i].cp_end == end) last = static_cast<int>(i);
+    }
+    if (last < 0) return "";
+    auto noun = [&](const Token& t) {
+      return (t.pos == "名詞" && t.pos1 != "代名詞" && t.pos1 != "数" &&
+              t.pos1 != "非自立") ||
+             t.pos == "接頭詞";
+    };
+    int first = last + 1;
+    int joins = 0;
+    for (int i = last; i >= 0; --i) {
+      const Token& t = a.tokens[i];
+      if (noun(t)) {
+        first = i;
+      } else if (t.surface == "の" && first == i + 1 && i > 0 && noun(a.tokens[i - 1]) &&
+                 ++joins <= 2) {
+        continue;
+      } else {
+        break;
+      }
+      if (a.tokens[last].cp_end - t.cp_start > 24) break;
+    }
+    if (first > last) return "";
+    return NameIn(a, a.tokens[first].cp_start, a.tokens[last].cp_end);
+  }
+  int64_t start = end;
+  for (int words = 0; words < 6; ++words) {
+    int64_t word_end = SkipSpacesBack(a.folded, start);
+    int64_t word_start = word_end;
+    while (word_start > 0 && IsSourceWordChar(a.folded[word_start - 1])) --word_start;
+    if (word_start == word_end ||
+        IsSourceStopWord(std::u32string_view(a.folded).substr(word_start, word_end - word_start))) {
+      break;
+    }
+    start = word_start;
+  }
+  if (start == end) return "";
+  return NameIn(a, start, end);
+}
+
+// The source right after `start`: "according to Reuters", "said Jensen
+// Huang, …": up to six words, to the next punctuation or clause word.
+std::string ClaimExtractor::Impl::SourceAfter(const Analysis& a, int64_t start) const {
+  start = SkipSpaces(a.folded, start);
+  for (const EntityRef& e : a.entities) {
+    if (e.start == start && !e.maker) return e.name;
+  }
+  const int64_t n = static_cast<int64_t>(a.folded.size());
+  int64_t end = start;
+  for (int words = 0; words < 6; ++words) {
+    int64_t word_start = SkipSpaces(a.folded, end);
+    int64_t word_end = word_start;
+    while (word_end < n && IsSourceWordChar(a.folded[word_end])) ++word_end;
+    // A trailing full stop ends the sentence, not an abbreviation.
+    int64_t text_end = word_end;
+    if (text_end == n || (text_end > word_start && a.folded[text_end - 1] == U'.' &&
+                          SkipSpaces(a.folded, text_end) == n)) {
+      while (text_end > word_start && a.folded[text_end - 1] == U'.') --text_end;
+    }
+    if (text_end == word_start ||
+        IsSourceStopWord(std::u32string_view(a.folded).substr(word_start, text_end - word_start))) {
+      break;
+    }
+    end = text_end;
+    if (text_end != word_end) break;
+  }
+  if (end == start) return "";
+  return NameIn(a, start, end);
+}
+
+// The topic of a Japanese sentence before `before`: the noun phrase marked
+// by the first は or が (日経新聞は…と報じた).
+std::string ClaimExtractor::Impl::SourceTopic(const Analysis& a, int64_t before) const {
+  for (const Token& t : a.tokens) {
+    if (t.cp_start >= before) break;
+    if (t.pos == "助詞" && (t.surface == "は" || t.surface == "が")) {
+      return SourceBefore(a, t.cp_start);
+    }
+  }
+  return "";
 }
 
 // ---- Context for later sentences ------------------------------------------------

@@ -182,6 +182,36 @@ TEST(ClaimExtractorTest, TopicAndGpuWordCarryIntoTheNextSentence) {
   EXPECT_EQ(claims[0].counterparty, "NVIDIA");
 }
 
+TEST(ClaimExtractorTest, KeepsHedgesAndTheSourceTheyCredit) {
+  struct Case {
+    std::string sentence;
+    std::vector<std::string> hedges;
+    std::string attribution;
+  };
+  const Case cases[] = {
+      {"関係者によると、サムスン電子は5万基のGPUを導入する計画だという。",
+       {"によると", "という"}, "関係者"},
+      {"According to people familiar with the matter, Samsung plans to buy 50,000 GPUs.",
+       {"According to"}, "people familiar with the matter"},
+      {"SK Group will deploy 10,000 GPUs, Nvidia reported.", {"reported"}, "NVIDIA"},
+      {"日本経済新聞は、SKグループが1万基のGPUを調達すると報じた。", {"と報じた"}, "日本経済新聞"},
+      {"\"We will install 4,000 GPUs,\" said Jensen Huang, a Samsung executive.", {},
+       "Jensen Huang"},
+      {"SK Group reportedly ordered 50,000 GPUs.", {"reportedly"}, ""},
+      // という inside the sentence names something; only at the end is it hearsay.
+      {"SKグループはという名の施設に5万基のGPUを導入した。", {}, ""},
+      {"SK Group ordered 50,000 GPUs.", {}, ""},
+  };
+  for (const Case& c : cases) {
+    std::vector<Claim> claims = ExtractText(c.sentence);
+    ASSERT_FALSE(claims.empty()) << c.sentence;
+    for (const Claim& claim : claims) {
+      EXPECT_EQ(claim.hedges, c.hedges) << c.sentence << " / " << claim.text;
+      EXPECT_EQ(claim.attribution, c.attribution) << c.sentence << " / " << claim.text;
+    }
+  }
+}
+
 TEST(ClaimExtractorTest, ABareCounterWithoutGpuTopicIsAQuantity) {
   std::vector<Claim> claims = ExtractText("韓国は原子炉を2基建設する。");
   ASSERT_EQ(claims.size(), 1u);

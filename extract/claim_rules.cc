@@ -547,11 +547,38 @@ Status LoadAnaphora(const FileContext& file, const toml::table& table,
   return Status::Ok();
 }
 
+// [hedges] and [sources]: see rules/claims/words.toml.
+Status LoadHedgeWords(const FileContext& file, const toml::table& table,
+                      bool credit_only, ClaimRules::Tables* tables) {
+  using Tables = ClaimRules::Tables;
+  const std::string section = credit_only ? "[sources]" : "[hedges]";
+  if (credit_only) {
+    RETURN_IF_ERROR(file.CheckKeys(table, {"before", "after", "topic"}, section));
+  } else {
+    RETURN_IF_ERROR(file.CheckKeys(
+        table, {"before", "after", "topic", "none", "sentence_final"}, section));
+  }
+  for (const auto& [key, node] : InFileOrder(table)) {
+    ASSIGN_OR_RETURN(std::vector<std::string> words,
+                     file.Strings(table, key, credit_only ? "source word" : "hedge"));
+    int value = key == "before"  ? Tables::kSourceBefore
+                : key == "after" ? Tables::kSourceAfter
+                : key == "topic" ? Tables::kSourceTopic
+                : key == "none"  ? Tables::kSourceNone
+                                 : Tables::kSourceNone | Tables::kSentenceFinal;
+    if (credit_only) value |= Tables::kCreditOnly;
+    RETURN_IF_ERROR(AddWords(file, *node, words, value, &tables->hedge_words,
+                             credit_only ? "source word" : "hedge"));
+  }
+  return Status::Ok();
+}
+
 Status LoadClaimFile(const FileContext& file, const toml::table& root,
                      ClaimRules::Tables* tables) {
   RETURN_IF_ERROR(file.CheckKeys(
       root,
-      {"rule", "gpu_words", "status", "status_verbs", "time", "anaphora", "subject"},
+      {"rule", "gpu_words", "status", "status_verbs", "time", "anaphora", "subject",
+       "hedges", "sources"},
       "a claims file"));
   ASSIGN_OR_RETURN(std::vector<std::string> gpu_words,
                    file.Strings(root, "gpu_words", "GPU word"));
@@ -562,6 +589,10 @@ Status LoadClaimFile(const FileContext& file, const toml::table& root,
   if (verbs != nullptr) RETURN_IF_ERROR(LoadStatusVerbs(file, *verbs, tables));
   ASSIGN_OR_RETURN(const toml::table* anaphora, file.SubTable(root, "anaphora"));
   if (anaphora != nullptr) RETURN_IF_ERROR(LoadAnaphora(file, *anaphora, tables));
+  ASSIGN_OR_RETURN(const toml::table* hedges, file.SubTable(root, "hedges"));
+  if (hedges != nullptr) RETURN_IF_ERROR(LoadHedgeWords(file, *hedges, false, tables));
+  ASSIGN_OR_RETURN(const toml::table* sources, file.SubTable(root, "sources"));
+  if (sources != nullptr) RETURN_IF_ERROR(LoadHedgeWords(file, *sources, true, tables));
   ASSIGN_OR_RETURN(const toml::table* time, file.SubTable(root, "time"));
   if (time != nullptr) RETURN_IF_ERROR(LoadTimeWords(file, *time, tables));
   ASSIGN_OR_RETURN(const toml::table* subject, file.SubTable(root, "subject"));
@@ -646,6 +677,15 @@ std::map<std::string, std::string> EntityParents(const ClaimRules& rules) {
     if (!entity.part_of.empty()) parents[entity.name] = entity.part_of;
   }
   return parents;
+}
+
+std::vector<GazetteerEntry> Gazetteer(const ClaimRules& rules) {
+  std::vector<GazetteerEntry> entries;
+  if (rules.tables == nullptr) return entries;
+  for (const EntityEntry& entity : rules.tables->entities) {
+    entries.push_back({entity.name, entity.type, entity.part_of, entity.aliases});
+  }
+  return entries;
 }
 
 }  // namespace newsclaim::extract

@@ -31,4 +31,15 @@ StatusOr<ClaimRules> LoadClaimRules(const std::filesystem::path& rules_dir);
 // rival to its whole's.
 std::map<std::string, std::string> EntityParents(const ClaimRules& rules);
 
+// One gazetteer entry, for the store's entities tables.
+struct GazetteerEntry {
+  std::string name;  // canonical
+  std::string type;
+  std::string part_of;
+  std::vector<std::string> aliases;
+};
+
+// Every organization, government and country of the gazetteer, in file order.
+std::vector<GazetteerEntry> Gazetteer(const ClaimRules& rules);
+
 }  // namespace newsclaim::extract

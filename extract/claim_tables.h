@@ -121,6 +121,14 @@ struct ClaimRules::Tables {
   static constexpr int kDuringIfYear = 100;
   Lexicon time_after;   // follows the date (までに)
   Lexicon time_before;  // precedes the date (by)
+  // Hedges ([hedges]) and source credits ([sources]). value: a SourceAt,
+  // plus kCreditOnly for [sources] words and kSentenceFinal for the
+  // sentence_final list.
+  enum SourceAt { kSourceBefore = 0, kSourceAfter = 1, kSourceTopic = 2, kSourceNone = 3 };
+  static constexpr int kSourceAtMask = 3;
+  static constexpr int kCreditOnly = 4;
+  static constexpr int kSentenceFinal = 8;
+  Lexicon hedge_words;
   // value: AnaphoraType.
   enum AnaphoraType { kCompany = 0, kGovernment = 1, kMinistry = 2 };
   Lexicon anaphora;

@@ -13,6 +13,9 @@
 #include "extract/html_article.h"
 
 #include <gumbo.h>
+#include <unicode/normalizer2.h>
+#include <unicode/uchar.h>
+#include <unicode/unistr.h>
 
 #include <algorithm>
 #include <array>
@@ -319,6 +322,8 @@ struct PageMeta {
   std::vector<std::string> json_ld;
   std::vector<std::pair<int, std::string>> times;      // (nearest node, datetime)
   std::vector<int> h1s;                                // node indices
+  std::vector<std::pair<int, int>> headings;           // (node, level) of <h1>-<h3>
+  std::string logo_alt;                                // alt of an <img> linking home
   std::vector<int> author_nodes;                       // rel=author / .author / .byline
   std::vector<std::string> hrefs;
   std::vector<int> article_hints;                      // itemprop=articleBody, <article>, <main>
@@ -333,6 +338,7 @@ class TreeBuilder {
  private:
   void CollectMetadata(const GumboNode* g, int nearest);
   int AddNode(const GumboNode* g, int parent);
+  void NoteLogo(int img);
 
   std::vector<Node>& nodes_;
   PageMeta& meta_;
@@ -356,6 +362,27 @@ int TreeBuilder::AddNode(const GumboNode* g, int parent) {
     n.in_pre = p.in_pre || p.tag == GUMBO_TAG_PRE;
   }
   return index;
+}
+
+// A site's logo is an image in a link to the site's home page; its alt text
+// is the site's name, as the <title> may write it ("記事 - JVN iPedia -
+// 脆弱性対策情報データベース" under a logo of that alt).
+void TreeBuilder::NoteLogo(int img) {
+  std::string_view alt = TrimView(AttrView(nodes_[img].g, "alt"));
+  if (alt.empty()) return;
+  for (int a = nodes_[img].parent, depth = 0; a >= 0 && depth < 3; a = nodes_[a].parent, ++depth) {
+    if (nodes_[a].tag != GUMBO_TAG_A) continue;
+    std::string_view href = TrimView(AttrView(nodes_[a].g, "href"));
+    size_t scheme = href.find("://");
+    if (scheme != std::string_view::npos) {
+      size_t path = href.find('/', scheme + 3);
+      href = path == std::string_view::npos ? "/" : href.substr(path);
+    }
+    if (href == "/" || href == "./" || href == "/index.html" || href == "index.html") {
+      meta_.logo_alt = CollapseSpaces(alt);
+    }
+    return;
+  }
 }
 
 // Records what metadata `g` carries. Runs for visible and hidden elements alike:
@@ -477,6 +504,10 @@ void TreeBuilder::Build(const GumboNode* root) {
       n.tag = tag;
       n.hint = ClassHint(g);
       if (tag == GUMBO_TAG_H1) meta_.h1s.push_back(index);
+      if (tag == GUMBO_TAG_H1 || tag == GUMBO_TAG_H2 || tag == GUMBO_TAG_H3) {
+        meta_.headings.emplace_back(index, tag == GUMBO_TAG_H1 ? 1 : tag == GUMBO_TAG_H2 ? 2 : 3);
+      }
+      if (tag == GUMBO_TAG_IMG && meta_.logo_alt.empty()) NoteLogo(index);
       std::string_view itemprop = AttrView(g, "itemprop");
       if (tag == GUMBO_TAG_ARTICLE || tag == GUMBO_TAG_MAIN ||
           Lower(itemprop) == "articlebody") {
@@ -884,12 +915,14 @@ struct Emitter {
   TextBuilder& out;
   int64_t container_bytes;
   bool keep_h1;
+  int title_node = -1;  // the heading that gave the title, left out too
 
   // Boilerplate nested in the article: dropped unless it holds most of
   // the article text (some sites put their whole article in a "post-header").
   bool Drop(const Node& n) const {
     if (n.is_text) return false;
     if (n.tag == GUMBO_TAG_H1 && !keep_h1) return true;
+    if (title_node >= 0 && &n == &nodes[title_node]) return true;
     bool majority = n.text_bytes * 2 > container_bytes;
     if (majority) return false;
     if (n.boiler || (n.hint.negative && !n.hint.positive)) return true;
@@ -976,11 +1009,15 @@ std::string SubtreeText(const std::vector<Node>& nodes, int root, size_t max_byt
       b.AppendText(n.g->v.text.text, {}, -1, false);
       if (b.text().size() > max_bytes) break;
     } else if (!IsInline(n.tag)) {
-      b.RequestBreak(TextBuilder::kSpace);
+      // A tab, not a space: a line break between two Japanese phrases of
+      // a heading ("セキュリティ<br>～守り") still separates them.
+      b.RequestBreak(TextBuilder::kTab);
     }
     ++end;
   }
-  return b.text();
+  std::string out = std::move(b.text());
+  std::replace(out.begin(), out.end(), '\t', ' ');
+  return out;
 }
 
 // ---------------------------------------------------------------------------
@@ -1104,75 +1141,448 @@ std::string Meta(const PageMeta& meta, std::initializer_list<const char*> keys) 
   return "";
 }
 
-std::string NormalizeForCompare(std::string_view s) {
-  std::string out;
-  for (char c : Lower(s)) {
-    if (!IsAsciiSpace(c)) out.push_back(c);
+// The letters and digits of `s` after NFKC (UAX #15), lower-cased: what is
+// left of a title once spacing, punctuation and full-width forms are set
+// aside, so that "マンＵに先勝…" and "マンUに先勝" compare equal.
+std::u32string TitleKey(std::string_view s) {
+  UErrorCode status = U_ZERO_ERROR;
+  icu::UnicodeString text =
+      icu::UnicodeString::fromUTF8(icu::StringPiece(s.data(), static_cast<int32_t>(s.size())));
+  const icu::Normalizer2* nfkc = icu::Normalizer2::getNFKCInstance(status);
+  if (U_SUCCESS(status)) {
+    icu::UnicodeString normalized = nfkc->normalize(text, status);
+    if (U_SUCCESS(status)) text = normalized;
   }
-  return out;
+  std::u32string key;
+  for (int32_t i = 0; i < text.length();) {
+    UChar32 c = text.char32At(i);
+    i += U16_LENGTH(c);
+    if (u_isalnum(c)) key.push_back(static_cast<char32_t>(u_tolower(c)));
+  }
+  return key;
 }
 
-// "<title>" minus the site name: split on the usual separators and drop the
-// parts that equal the site name, or else a short part at either end.
-std::string CleanTitle(std::string_view title, std::string_view site_name, std::string_view h1,
-                       bool guess = true) {
+// Whether a heading on the page is the headline that `reference` (og:title,
+// the JSON-LD headline or the <title>) names: the same words, one a longer
+// form of the other (a subtitle or a site name added), or a long common
+// beginning (a social-media variant of the headline).
+bool HeadingNamesTitle(const std::u32string& heading, const std::u32string& reference) {
+  size_t shorter = std::min(heading.size(), reference.size());
+  if (shorter < 4) return false;
+  size_t common = 0;
+  while (common < shorter && heading[common] == reference[common]) ++common;
+  if (common == shorter) {
+    // A heading cut short (a site name that begins og:title) is not the
+    // headline; a heading that extends the reference by a subtitle is.
+    return heading.size() >= reference.size() ? reference.size() * 3 >= heading.size()
+                                              : heading.size() * 2 >= reference.size();
+  }
+  return common >= 8 && common * 5 >= shorter * 3;
+}
+
+struct TitleParts {
+  std::string title;    // what is left of the title
+  std::string site;     // what was removed, "" if nothing
+  bool guessed = false;  // `site` is a guess, not a known site name
+  bool at_end = false;   // `site` was at the end of the title
+};
+
+// A title minus the site name: when one of `site_names` (og:site_name, a
+// logo's alt text, the publisher) is written at either end, behind one of
+// the usual separators ("記事名 | サイト名", "記事名 : スポーツ :
+// 読売新聞オンライン", "サイト名 - 記事名"), it is removed; when no site
+// name is known and `guess` is set, the shorter end part is taken for one.
+// A title that would be left as a bare identifier ("JVNDB-2018-013542")
+// keeps its context.
+TitleParts CleanTitle(std::string_view title, std::initializer_list<std::string_view> site_names,
+                      bool guess) {
+  TitleParts out;
   std::string t = CollapseSpaces(title);
-  if (t.empty()) return t;
-  if (!h1.empty() && h1.size() >= 4 && t.find(h1) != std::string::npos) return std::string(h1);
-  static constexpr std::array<std::string_view, 8> kSeparators = {
-      " | ", " - ", " – ", " — ", "｜", " : ", " :: ", " / "};
-  std::vector<std::string> parts;
-  std::string_view rest = t;
-  while (true) {
-    size_t best = std::string_view::npos, best_len = 0;
+  out.title = t;
+  if (t.empty()) return out;
+  static constexpr std::array<std::string_view, 10> kSeparators = {
+      " | ", " - ", " – ", " — ", "｜", " : ", " :: ", " / ", " － ", " » "};
+  struct Cut {
+    size_t pos, len;
+  };
+  std::vector<Cut> cuts;
+  for (size_t i = 0; i < t.size();) {
+    size_t best = std::string::npos, best_len = 0;
     for (std::string_view sep : kSeparators) {
-      size_t pos = rest.find(sep);
-      if (pos != std::string_view::npos && pos < best) {
+      size_t pos = t.find(sep, i);
+      if (pos < best || (pos == best && sep.size() > best_len)) {
         best = pos;
         best_len = sep.size();
       }
     }
-    if (best == std::string_view::npos) {
-      parts.emplace_back(TrimView(rest));
-      break;
+    if (best == std::string::npos) break;
+    cuts.push_back({best, best_len});
+    i = best + best_len;
+  }
+  if (cuts.empty()) return out;
+  auto part = [&](size_t begin, size_t end) {
+    return std::string(TrimView(std::string_view(t).substr(begin, end - begin)));
+  };
+  auto bare_identifier = [](std::string_view s) {
+    bool digit = false;
+    for (char c : s) {
+      if (IsAsciiSpace(c) || static_cast<unsigned char>(c) >= 0x80) return false;
+      digit = digit || (c >= '0' && c <= '9');
     }
-    parts.emplace_back(TrimView(rest.substr(0, best)));
-    rest.remove_prefix(best + best_len);
-  }
-  if (parts.size() == 1) return t;
-  std::string site = NormalizeForCompare(site_name);
-  for (std::string_view strip : {"|", "｜", "-", "–", "—", ":", "/"}) {
-    if (site.starts_with(strip)) site = site.substr(strip.size());
-  }
-  std::vector<std::string> kept;
-  for (const std::string& p : parts) {
-    if (!site.empty() && NormalizeForCompare(p) == site) continue;
-    kept.push_back(p);
-  }
-  if (kept.size() == parts.size()) {
-    if (!guess) return t;
-    // No site name to match: drop the end part, which is usually the site
-    // name, unless the first part is much shorter (a site name in front).
-    if (parts.front().size() * 2 >= parts.back().size()) {
-      kept.pop_back();
-    } else {
-      kept.erase(kept.begin());
+    return digit;
+  };
+  auto keep = [&](std::string rest, std::string site, bool at_end) {
+    if (rest.empty() || bare_identifier(rest)) return;
+    out.title = std::move(rest);
+    out.site = std::move(site);
+    out.at_end = at_end;
+  };
+  // A known site name at the end (the usual place) or at the start; it may
+  // itself hold a separator ("JVN iPedia - 脆弱性対策情報データベース").
+  for (std::string_view name : site_names) {
+    std::u32string site = TitleKey(name);
+    if (site.empty()) continue;
+    for (const Cut& c : cuts) {
+      if (TitleKey(std::string_view(t).substr(c.pos + c.len)) == site) {
+        keep(part(0, c.pos), part(c.pos + c.len, t.size()), true);
+        return out;
+      }
+    }
+    for (auto c = cuts.rbegin(); c != cuts.rend(); ++c) {
+      if (TitleKey(std::string_view(t).substr(0, c->pos)) == site) {
+        keep(part(c->pos + c->len, t.size()), part(0, c->pos), false);
+        return out;
+      }
     }
   }
-  if (kept.empty()) return t;
-  // Rejoin what is left with the first separator found in the original.
-  std::string out = kept[0];
-  for (size_t k = 1; k < kept.size(); ++k) {
-    size_t a = t.find(kept[k - 1]);
-    size_t b = t.find(kept[k], a == std::string::npos ? 0 : a + kept[k - 1].size());
-    if (a != std::string::npos && b != std::string::npos) {
-      out += t.substr(a + kept[k - 1].size(), b - a - kept[k - 1].size());
-    } else {
-      out += " - ";
+  // A part at either end that holds a known site name, or is held in it,
+  // spelled a little differently ("Moneycontrol.com" for "Moneycontrol").
+  std::string first_part = part(0, cuts.front().pos);
+  std::string last_part = part(cuts.back().pos + cuts.back().len, t.size());
+  std::u32string first_key = TitleKey(first_part), last_key = TitleKey(last_part);
+  bool known = false;
+  for (std::string_view name : site_names) {
+    std::u32string site = TitleKey(name);
+    if (site.size() < 3) continue;
+    known = true;
+    // Only a near spelling: a headline that mentions the site ("The
+    // Guardian view on ...") is no site name.
+    auto near = [&](const std::u32string& key) {
+      return (key.find(site) != std::u32string::npos && key.size() <= site.size() + 8) ||
+             (site.find(key) != std::u32string::npos && key.size() * 2 >= site.size());
+    };
+    if (near(last_key)) {
+      keep(part(0, cuts.back().pos), last_part, true);
+      return out;
     }
-    out += kept[k];
+    if (near(first_key)) {
+      keep(part(cuts.front().pos + cuts.front().len, t.size()), first_part, false);
+      return out;
+    }
   }
+  // A known site name that no end part names: the title has none ("製品名
+  // - 記事 MOONGIFT" writes it without a separator, "Milan Design Week
+  // 2018 | Anastassiades' installation" not at all). With no site name
+  // known and `guess` set, drop the end part, which is usually the site
+  // name, unless the first part is much shorter (a site name in front).
+  if (known || !guess) return out;
+  if (first_part.size() * 2 >= last_part.size()) {
+    keep(part(0, cuts.back().pos), last_part, true);
+  } else {
+    keep(part(cuts.front().pos + cuts.front().len, t.size()), first_part, false);
+  }
+  out.guessed = !out.site.empty();
   return out;
+}
+
+// A Markdown page's front matter ("---\ntitle: ...\ndate: ...\n---"), as
+// Jekyll, Hugo and friends write it: the few keys we read, quotes removed.
+struct FrontMatter {
+  std::string title;
+  std::string date;
+};
+
+FrontMatter ReadFrontMatter(std::string_view doc) {
+  FrontMatter fm;
+  if (doc.starts_with("\xEF\xBB\xBF")) doc.remove_prefix(3);
+  if (!doc.starts_with("---\n") && !doc.starts_with("---\r\n")) return fm;
+  size_t end = doc.find("\n---", 3);
+  if (end == std::string_view::npos || end > 16384) return fm;
+  std::string_view block = doc.substr(doc.find('\n') + 1, end - doc.find('\n'));
+  while (!block.empty()) {
+    size_t nl = block.find('\n');
+    std::string_view line = block.substr(0, nl);
+    block = nl == std::string_view::npos ? std::string_view() : block.substr(nl + 1);
+    size_t colon = line.find(':');
+    if (colon == std::string_view::npos) continue;
+    std::string key = Lower(TrimView(line.substr(0, colon)));
+    std::string_view value = TrimView(line.substr(colon + 1));
+    if (value.size() >= 2 && (value.front() == '"' || value.front() == '\'') &&
+        value.back() == value.front()) {
+      value = value.substr(1, value.size() - 2);
+    }
+    if (key == "title" && fm.title.empty()) fm.title = CollapseSpaces(value);
+    if ((key == "date" || key == "published" || key == "publishdate" || key == "pubdate" ||
+         key == "pubdatetime") && fm.date.empty()) {
+      fm.date = NormalizeDate(value);
+    }
+  }
+  return fm;
+}
+
+bool InsideAny(const std::vector<Node>& nodes, const std::vector<int>& containers, int node) {
+  for (int c : containers) {
+    if (IsAncestorOrSelf(nodes, c, node)) return true;
+  }
+  return false;
+}
+
+// The visible text of nodes [begin, end) in document order, up to about
+// `max_bytes`; regions marked as boilerplate are left out when `skip_boiler`.
+std::string RangeText(const std::vector<Node>& nodes, int begin, int end, size_t max_bytes,
+                      bool skip_boiler) {
+  TextBuilder b(false);
+  begin = std::max(begin, 0);
+  end = std::min(end, static_cast<int>(nodes.size()));
+  for (int i = begin; i < end && b.text().size() < max_bytes; ++i) {
+    const Node& n = nodes[i];
+    if (n.is_text) {
+      if (skip_boiler && n.parent >= 0 && nodes[n.parent].boiler) continue;
+      b.AppendText(n.g->v.text.text, {}, -1, false);
+    } else if (!IsInline(n.tag)) {
+      b.RequestBreak(TextBuilder::kSpace);
+    }
+  }
+  return b.text();
+}
+
+// The last `max_bytes` or so of visible text before node `end`.
+std::string TextBefore(const std::vector<Node>& nodes, int end, size_t max_bytes) {
+  size_t bytes = 0;
+  int begin = end;
+  while (begin > 0 && bytes < max_bytes) {
+    --begin;
+    if (nodes[begin].is_text) bytes += TrimView(nodes[begin].g->v.text.text).size();
+  }
+  return RangeText(nodes, begin, end, 4 * max_bytes, /*skip_boiler=*/false);
+}
+
+// The <h1>s placed as headlines: inside the article or before it (all of
+// them when no article was found), inside ones first.
+std::vector<int> PlacedH1s(const std::vector<Node>& nodes, const PageMeta& meta,
+                           const std::vector<int>& containers) {
+  int first = containers.empty() ? static_cast<int>(nodes.size())
+                                 : *std::min_element(containers.begin(), containers.end());
+  std::vector<int> inside, before;
+  for (int h : meta.h1s) {
+    if (InsideAny(nodes, containers, h)) {
+      inside.push_back(h);
+    } else if (h < first) {
+      before.push_back(h);
+    }
+  }
+  inside.insert(inside.end(), before.begin(), before.end());
+  return inside;
+}
+
+// Where a title without heading markup shows on the page (a press release
+// laid out in tables writes its headline in a <p><b><font>): the first
+// text, up to the end of the article, that is a sizeable part of the title.
+// Returns its node or -1.
+int TitleTextNode(const std::vector<Node>& nodes, const std::vector<int>& containers,
+                  std::string_view title) {
+  std::u32string title_key = TitleKey(title);
+  if (title_key.size() < 10) return -1;
+  // Pre-order: a subtree ends at its last child's last child's ... last child.
+  int end = containers.empty() ? static_cast<int>(nodes.size()) : 0;
+  for (int c : containers) {
+    int last = c;
+    while (nodes[last].last_child >= 0) last = nodes[last].last_child;
+    end = std::max(end, last + 1);
+  }
+  for (int i = 0; i < end; ++i) {
+    if (!nodes[i].is_text || nodes[i].text_bytes < 20) continue;
+    std::u32string key = TitleKey(nodes[i].g->v.text.text);
+    if (key.size() >= 10 && key.size() * 4 >= title_key.size() &&
+        title_key.find(key) != std::u32string::npos) {
+      return i;
+    }
+  }
+  return -1;
+}
+
+struct TitleChoice {
+  std::string title;
+  int node = -1;  // the heading that shows the title, or -1
+};
+
+// Title, in confidence order: og:title, the JSON-LD headline, front
+// matter, <h1>, <title> minus the site name. The first of the first three
+// (or else the cleaned <title>) names the headline; when a heading placed
+// as a headline (inside the article, or before it) says the same, its text
+// is the title, being what readers see: it keeps a subtitle og:title drops
+// and loses a site name og:title keeps. An og:title that is only the site's
+// name names nothing. A heading after the article (a widget injected at
+// the end of the page, a related article) is never the title.
+TitleChoice ChooseTitle(const std::vector<Node>& nodes, const PageMeta& meta,
+                        const JsonLdInfo& ld, const FrontMatter& fm,
+                        const std::vector<int>& containers, const std::string& site_name) {
+  std::string publisher = CollapseSpaces(ld.publisher);
+  TitleParts tag = CleanTitle(meta.title_tag, {site_name, meta.logo_alt, publisher}, true);
+  std::vector<std::u32string> site_keys;
+  // A part the <title> lost at its end is a site name og:title may carry
+  // too; a guessed part at the start is as likely a product name.
+  std::string_view removed = !tag.guessed || tag.at_end ? std::string_view(tag.site) : "";
+  for (std::string_view s : {std::string_view(site_name), std::string_view(meta.logo_alt),
+                             std::string_view(publisher), removed}) {
+    if (!s.empty()) site_keys.push_back(TitleKey(s));
+  }
+  auto is_site = [&](const std::u32string& key) {
+    return std::find(site_keys.begin(), site_keys.end(), key) != site_keys.end();
+  };
+  std::string og = Meta(meta, {"og:title", "twitter:title"});
+  if (!og.empty()) {
+    og = CleanTitle(og, {site_name, meta.logo_alt, publisher, removed}, false).title;
+    if (is_site(TitleKey(og))) og.clear();
+  }
+  std::string reference;
+  bool from_metadata = true;
+  for (const std::string& r : {og, CollapseSpaces(ld.headline), fm.title}) {
+    if (reference.empty()) reference = r;
+  }
+  if (reference.empty()) {
+    reference = tag.title;
+    from_metadata = false;
+  }
+  int first_container = containers.empty() ? static_cast<int>(nodes.size())
+                                           : *std::min_element(containers.begin(), containers.end());
+  struct Heading {
+    int node, level;
+    bool inside;
+    std::string text;
+    std::u32string key;
+  };
+  std::vector<Heading> placed;
+  for (const auto& [h, level] : meta.headings) {
+    bool inside = InsideAny(nodes, containers, h);
+    if (!inside && h >= first_container) continue;
+    std::string text = SubtreeText(nodes, h, 1000);
+    std::u32string key = TitleKey(text);
+    if (key.empty() || is_site(key)) continue;
+    placed.push_back({h, level, inside, std::move(text), std::move(key)});
+  }
+  // Headline order: <h1> before <h2> before <h3>, inside before before.
+  auto better = [](const Heading& a, const Heading* b) {
+    return b == nullptr || a.level < b->level || (a.level == b->level && a.inside && !b->inside);
+  };
+  std::u32string reference_key = TitleKey(reference);
+  const Heading* named = nullptr;
+  for (const Heading& h : placed) {
+    if (HeadingNamesTitle(h.key, reference_key) && better(h, named)) named = &h;
+  }
+  if (named != nullptr) return {named->text, named->node};
+  if (from_metadata) return {reference, -1};
+  // Only the <title> to go by: an <h1> outranks it, unless the <h1> is the
+  // part of the <title> that cleaning removed (the site's name).
+  const Heading* h1 = nullptr;
+  for (const Heading& h : placed) {
+    if (h.level == 1 && better(h, h1)) h1 = &h;
+  }
+  if (h1 != nullptr) {
+    bool site = meta.title_tag.find(h1->text) != std::string::npos &&
+                tag.title.find(h1->text) == std::string::npos;
+    if (!site) return {h1->text, h1->node};
+  }
+  return {tag.title, -1};
+}
+
+// A value that says UTC but repeats, hour and minute, a time the page
+// also gives with a zone offset ("2019-04-19T20:00:00.000Z" in
+// article:published_time, "2019-04-19T20:00:00+09:00" in <time>) is that
+// local time mislabelled: the zoned value is taken instead.
+std::string FixMislabelledUtc(const std::string& value, const PageMeta& meta) {
+  if (value.size() < 17 || value.back() != 'Z') return value;
+  std::string_view clock = std::string_view(value).substr(0, 16);
+  for (const auto& [node, raw] : meta.times) {
+    std::string_view v = raw;
+    if (v.starts_with("itemprop:")) v.remove_prefix(9);
+    std::string other = NormalizeDate(v);
+    if (other.size() > 19 && other.starts_with(clock) && other.back() != 'Z' &&
+        !other.ends_with("+00:00")) {
+      return other;
+    }
+  }
+  return value;
+}
+
+// Publication date, in confidence order: JSON-LD datePublished, meta
+// (article:published_time and kin), front matter, <time datetime> (an
+// itemprop=datePublished one, one inside the article first), a date in
+// the URL path, a dateline next to the title, a labelled date ("公開日",
+// "配信開始日", "Published"), a date just before the article or at its
+// start, and last the modification date.
+std::string ChoosePublished(const std::vector<Node>& nodes, const PageMeta& meta,
+                            const JsonLdInfo& ld, const FrontMatter& fm,
+                            const std::vector<int>& containers, std::string_view url,
+                            int title_node, const std::vector<int>& h1s,
+                            const std::string& text) {
+  std::string published = NormalizeDate(ld.published);
+  if (published.empty()) {
+    published = NormalizeDate(Meta(
+        meta, {"article:published_time", "og:published_time", "datepublished", "pubdate",
+               "publishdate", "publish-date", "date", "dc.date", "dc.date.issued",
+               "dcterms.created", "dcterms.issued", "sailthru.date", "parsely-pub-date",
+               "cxenseparse:recs:publishtime", "citation_publication_date"}));
+  }
+  if (published.empty()) published = fm.date;
+  if (published.empty()) {
+    const std::string* best = nullptr;
+    int best_rank = -1;
+    for (const auto& [node, value] : meta.times) {
+      bool itemprop = value.starts_with("itemprop:");
+      bool inside = node >= 0 && InsideAny(nodes, containers, node);
+      int rank = (itemprop ? 2 : 0) + (inside ? 1 : 0);
+      if (rank > best_rank) {
+        best_rank = rank;
+        best = &value;
+      }
+    }
+    if (best != nullptr) {
+      std::string_view v = *best;
+      if (v.starts_with("itemprop:")) v.remove_prefix(9);
+      published = NormalizeDate(v);
+    }
+  }
+  if (!published.empty()) return FixMislabelledUtc(published, meta);
+  published = FindDateInUrl(url);
+  if (!published.empty()) return published;
+  // A dateline: the text right after the title (then after any other
+  // <h1> placed as a headline), page furniture included: bylines and
+  // datelines often sit in a <header>; then the text right before the
+  // title (a date above the headline).
+  std::vector<int> heads;
+  if (title_node >= 0) heads.push_back(title_node);
+  for (int h : h1s) {
+    if (h != title_node) heads.push_back(h);
+  }
+  for (size_t k = 0; k < heads.size() && k < 4 && published.empty(); ++k) {
+    published = FindDateInText(RangeText(nodes, heads[k] + 1, static_cast<int>(nodes.size()),
+                                         400, /*skip_boiler=*/false));
+  }
+  if (title_node >= 0 && published.empty()) {
+    published = FindDateInText(TextBefore(nodes, title_node, 60));
+  }
+  if (published.empty()) {
+    published = FindLabelledDate(RangeText(nodes, 0, static_cast<int>(nodes.size()), 1 << 20,
+                                           /*skip_boiler=*/true),
+                                 DateLabel::kPublished);
+  }
+  if (published.empty() && !containers.empty()) {
+    published = FindDateInText(
+        TextBefore(nodes, *std::min_element(containers.begin(), containers.end()), 60));
+  }
+  if (published.empty()) published = FindDateInText(std::string_view(text).substr(0, 200));
+  return published;
 }
 
 std::string DetectLang(std::string_view text) {
@@ -1262,18 +1672,22 @@ Article ExtractArticle(std::string_view html, std::string_view url,
     top = SelectTopCandidate(nodes, meta, json_body_bytes);
   }
 
-  // 4. Text.
-  TextBuilder builder(text_source_offsets != nullptr);
+  // 4. Title first (its heading is left out of the text), then the text.
   std::vector<int> containers;
-  if (top >= 0) {
-    containers = SelectContainers(nodes, top);
-    int64_t container_bytes = 0;
-    for (int c : containers) container_bytes += nodes[c].text_bytes;
-    Emitter emitter{nodes, builder, container_bytes, /*keep_h1=*/false};
-    for (int c : containers) {
-      builder.RequestBreak(TextBuilder::kParagraph);
-      emitter.Emit(c);
-    }
+  if (top >= 0) containers = SelectContainers(nodes, top);
+  FrontMatter front_matter = ReadFrontMatter(html);
+  article.site_name = Meta(meta, {"og:site_name", "application-name"});
+  if (article.site_name.empty()) article.site_name = CollapseSpaces(ld.publisher);
+  TitleChoice title = ChooseTitle(nodes, meta, ld, front_matter, containers, article.site_name);
+  article.title = CollapseSpaces(title.title);
+
+  TextBuilder builder(text_source_offsets != nullptr);
+  int64_t container_bytes = 0;
+  for (int c : containers) container_bytes += nodes[c].text_bytes;
+  Emitter emitter{nodes, builder, container_bytes, /*keep_h1=*/false, title.node};
+  for (int c : containers) {
+    builder.RequestBreak(TextBuilder::kParagraph);
+    emitter.Emit(c);
   }
   article.text = std::move(builder.text());
   std::vector<int64_t> byte_offsets = std::move(builder.offsets());
@@ -1284,103 +1698,24 @@ Article ExtractArticle(std::string_view html, std::string_view url,
     byte_offsets.assign(article.text.size(), -1);
   }
 
-  // Metadata.
-  article.site_name = Meta(meta, {"og:site_name", "application-name"});
-  if (article.site_name.empty()) article.site_name = CollapseSpaces(ld.publisher);
-  std::string h1;
-  int title_node = -1;
-  for (int h : meta.h1s) {
-    std::string t = SubtreeText(nodes, h, 1000);
-    if (t.empty()) continue;
-    bool inside = false;
-    for (int c : containers) inside = inside || IsAncestorOrSelf(nodes, c, h);
-    if (h1.empty() || inside) {
-      h1 = t;
-      title_node = h;
-      if (inside) break;
-    }
-  }
-  // The <title> minus the site name. An <h1> that is the site's name (a
-  // part of <title> that cleaning removed) is not the article's title.
-  std::string title_tag = CollapseSpaces(meta.title_tag);
-  std::string clean_title = CleanTitle(title_tag, article.site_name, "");
-  bool h1_is_site = !h1.empty() && title_tag.find(h1) != std::string::npos &&
-                    clean_title.find(h1) == std::string::npos;
-  article.title = Meta(meta, {"og:title", "twitter:title"});
-  if (!article.title.empty()) {
-    // og:title sometimes carries the site name too: drop it when it is
-    // og:site_name, or the part that <title> cleaning removed.
-    std::string site = article.site_name;
-    if (site.empty() && clean_title != title_tag && title_tag.ends_with(
-            std::string_view(title_tag).substr(std::min(title_tag.size(), clean_title.size())))) {
-      size_t pos = title_tag.find(clean_title);
-      if (pos == 0) site = std::string(TrimView(title_tag.substr(clean_title.size())));
-    }
-    article.title = CleanTitle(article.title, site, "", /*guess=*/false);
-  }
-  if (article.title.empty()) article.title = CollapseSpaces(ld.headline);
-  if (article.title.empty() && !h1_is_site) article.title = h1;
-  if (article.title.empty()) article.title = clean_title;
-
-  // Published: JSON-LD, meta, <time> (inside the article first), URL, dateline.
-  article.published = NormalizeDate(ld.published);
-  if (article.published.empty()) {
-    article.published = NormalizeDate(Meta(
-        meta, {"article:published_time", "og:published_time", "datepublished", "pubdate",
-               "publishdate", "publish-date", "date", "dc.date", "dc.date.issued",
-               "dcterms.created", "dcterms.issued", "sailthru.date", "parsely-pub-date",
-               "cxenseparse:recs:publishtime", "citation_publication_date"}));
-  }
-  if (article.published.empty()) {
-    const std::string* best = nullptr;
-    int best_rank = -1;
-    for (const auto& [node, value] : meta.times) {
-      bool itemprop = value.starts_with("itemprop:");
-      bool inside = false;
-      for (int c : containers) inside = inside || (node >= 0 && IsAncestorOrSelf(nodes, c, node));
-      int rank = (itemprop ? 2 : 0) + (inside ? 1 : 0);
-      if (rank > best_rank) {
-        best_rank = rank;
-        best = &value;
-      }
-    }
-    if (best != nullptr) {
-      std::string_view v = *best;
-      if (v.starts_with("itemprop:")) v.remove_prefix(9);
-      article.published = NormalizeDate(v);
-    }
-  }
-  if (article.published.empty()) article.published = FindDateInUrl(url);
-  // A dateline: the text right after the title heading (then after any
-  // other <h1>), page furniture included: bylines and datelines often sit
-  // in a <header>.
-  std::vector<int> heads;
-  if (title_node >= 0) heads.push_back(title_node);
-  for (int h : meta.h1s) {
-    if (h != title_node) heads.push_back(h);
-  }
-  for (size_t k = 0; k < heads.size() && k < 4 && article.published.empty(); ++k) {
-    TextBuilder after(false);
-    for (size_t i = heads[k] + 1; i < nodes.size() && after.text().size() < 400; ++i) {
-      if (nodes[i].is_text) {
-        after.AppendText(nodes[i].g->v.text.text, {}, -1, false);
-      } else {
-        after.RequestBreak(TextBuilder::kSpace);
-      }
-    }
-    article.published = FindDateInText(after.text());
-  }
-  if (article.published.empty()) {
-    article.published = FindDateInText(std::string_view(article.text).substr(0, 200));
-  }
+  // Dates. A page that states only when it was modified was at least
+  // published by then; many CMSs write the publication time there.
+  std::vector<int> heads = PlacedH1s(nodes, meta, containers);
+  int dateline_anchor = title.node >= 0 ? title.node : TitleTextNode(nodes, containers, article.title);
+  if (dateline_anchor < 0 && !heads.empty()) dateline_anchor = heads.front();
+  article.published = ChoosePublished(nodes, meta, ld, front_matter, containers, url,
+                                      dateline_anchor, heads, article.text);
   article.modified = NormalizeDate(ld.modified);
   if (article.modified.empty()) {
     article.modified =
         NormalizeDate(Meta(meta, {"article:modified_time", "og:updated_time", "datemodified",
                                   "dcterms.modified", "last-modified"}));
   }
-  // Last resort: a page that states only when it was modified was at least
-  // published by then; many CMSs write the publication time there.
+  if (article.modified.empty()) {
+    article.modified = FindLabelledDate(
+        RangeText(nodes, 0, static_cast<int>(nodes.size()), 1 << 20, /*skip_boiler=*/true),
+        DateLabel::kModified);
+  }
   if (article.published.empty()) article.published = article.modified;
 
   // Author: JSON-LD, meta, then a short rel=author / byline element.

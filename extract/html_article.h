@@ -26,6 +26,20 @@ namespace newsclaim::extract {
 // without fragment, in page order, de-duplicated, followed by the RSS and
 // Atom feeds the page announces with <link rel="alternate">.
 //
+// Article::title, in confidence order: og:title, the JSON-LD headline,
+// Markdown front matter, <h1>, <title>; a site name behind a separator is
+// removed ("記事名 | サイト名", "記事名 : 日本経済新聞"), and when a heading
+// placed as the headline (inside the article or before it) says what the
+// metadata title says, the heading's wording is taken (it keeps subtitles
+// and drops site names). Article::published, in confidence order: JSON-LD
+// datePublished, article:published_time and kin, front matter, <time
+// datetime>, a date in the URL path, a dateline next to the title
+// (2025年11月3日, 2025/11/03, 2025.11.03, 令和7年11月3日, English forms), a
+// labelled date (公開日, 配信開始日, Published), a date just before or at
+// the start of the article, and last the modification date. Dates keep the
+// offset the page gives; a "Z" value that repeats a zoned value's clock
+// time is read as that zoned value. See extract/html_date.h for the forms.
+//
 // Work is linear in the size of the page. Input beyond 16 MiB and text
 // beyond 4 MiB are ignored.
 Article ExtractArticle(std::string_view html, std::string_view url);

@@ -139,11 +139,73 @@ TEST(ExtractArticleTest, ChoosesTitleInConfidenceOrder) {
       {"<meta property=\"og:site_name\" content=\"Diary of Someone\">"
        "<title>Diary of Someone - The real entry title here</title>",
        "<h1>Diary of Someone</h1>", "The real entry title here"},
+      // Japanese separators and a site name after a section name.
+      {"<title>政府がGPUを調達 : 経済 : 日本新聞</title>"
+       "<meta property=\"og:site_name\" content=\"日本新聞\">",
+       "", "政府がGPUを調達 : 経済"},
+      {"<title>記事の題名です － Publickey</title>", "", "記事の題名です"},
+      // A site name that itself holds a separator, known from the logo link.
+      {"<title>GPU調達の記事 - JVN iPedia - 脆弱性対策情報データベース</title>",
+       "<a href=\"/\"><img src=\"logo.gif\" alt=\"JVN iPedia - 脆弱性対策情報データベース\">"
+       "</a>",
+       "GPU調達の記事"},
+      // A bare identifier keeps its context.
+      {"<title>JVNDB-2018-013542 - JVN iPedia</title>", "", "JVNDB-2018-013542 - JVN iPedia"},
+      // A site name written without a separator: no part is guessed away.
+      {"<meta property=\"og:site_name\" content=\"MOONGIFT\">"
+       "<title>wasm-module - RustでDOMを扱う MOONGIFT</title>",
+       "", "wasm-module - RustでDOMを扱う MOONGIFT"},
   };
   for (const TitleCase& c : kCases) {
     Article a = ExtractArticle(Page(c.head, std::string(c.body) + kProse), kUrl);
     EXPECT_EQ(a.title, c.expected) << c.head << c.body;
   }
+}
+
+TEST(ExtractArticleTest, PrefersTheHeadlineOnThePageThatOgTitleNames) {
+  const TitleCase kCases[] = {
+      // The page's headline adds a subtitle og:title dropped.
+      {"<meta property=\"og:title\" content=\"Intel NUCで最新SSDを比較\">",
+       "<h1>Intel NUCで最新SSDを比較：さらば平成（1/2 ページ）</h1>",
+       "Intel NUCで最新SSDを比較：さらば平成（1/2 ページ）"},
+      // og:title keeps a section and site name the headline does not have.
+      {"<meta property=\"og:title\" content=\"バルセロナ、マンＵに先勝 : スポーツ : 読売\">",
+       "<h1>バルセロナ、マンＵに先勝</h1>", "バルセロナ、マンＵに先勝"},
+      // A social-media variant of the headline.
+      {"<meta property=\"og:title\" content=\"新聞ストッカーは引越しにも使える！ 新聞も家具も固定\">",
+       "<h1>新聞ストッカーは引越しにも使える！ 家具の固定も簡単</h1>",
+       "新聞ストッカーは引越しにも使える！ 家具の固定も簡単"},
+      // An <h2> headline with line breaks: they separate its phrases.
+      {"<meta property=\"og:title\" content=\"NSF 2019「早期発見、早期対処」のセキュリティ\">",
+       "<h1>イベント情報</h1><h2>NSF 2019<br>\n「早期発見、早期対処」のセキュリティ<br>\n"
+       "～守りから攻めへ～</h2>",
+       "NSF 2019 「早期発見、早期対処」のセキュリティ ～守りから攻めへ～"},
+      // An og:title that is only the site's name names nothing.
+      {"<meta property=\"og:site_name\" content=\"Example News\">"
+       "<meta property=\"og:title\" content=\"Example News\">",
+       "<h1>Ministry buys GPUs</h1>", "Ministry buys GPUs"},
+  };
+  for (const TitleCase& c : kCases) {
+    Article a = ExtractArticle(Page(c.head, "<article>" + std::string(c.body) + kProse +
+                                                "</article>"),
+                               kUrl);
+    EXPECT_EQ(a.title, c.expected) << c.head << c.body;
+  }
+}
+
+TEST(ExtractArticleTest, IgnoresHeadingsAfterTheArticleAndDropsTheTitleHeading) {
+  // A widget injected at the end of the page has an <h1>; the <title> wins.
+  std::string widget = Page("<title>[News] 薄型キーボード6モデルを発売</title>",
+                            "<div class=\"story\">" + std::string(kProse) +
+                                "</div><div id=\"goog-gt-tt\"><h1>Original text</h1></div>");
+  EXPECT_EQ(ExtractArticle(widget, kUrl).title, "[News] 薄型キーボード6モデルを発売");
+  // A diary entry's <h3> is its headline and is not repeated in the text.
+  std::string diary = Page("<title>Someone's diary - 改正法がプチ炎上した件について</title>",
+                           "<h1>Someone's diary</h1><div class=\"entry\"><h3>■ "
+                           "改正法がプチ炎上した件について</h3>" + std::string(kProse) + "</div>");
+  Article a = ExtractArticle(diary, kUrl);
+  EXPECT_EQ(a.title, "■ 改正法がプチ炎上した件について");
+  EXPECT_TRUE(a.text.starts_with("The ministry said")) << a.text;
 }
 
 struct DateCase {
@@ -167,12 +229,43 @@ TEST(ExtractArticleTest, ChoosesPublicationDateInConfidenceOrder) {
       {"", "<h1>Title</h1><p class=\"dateline\">2025年10月27日 10時00分</p>", kUrl,
        "2025-10-27"},
       {"", "<h1>Title</h1><div>By Jane Doe, October 26, 2025</div>", kUrl, "2025-10-26"},
+      {"", "<h1>Title</h1><p>令和7年10月25日 16時05分</p>", kUrl, "2025-10-25"},
+      // A dateline above a headline that has no heading markup.
+      {"<title>サクサク軽い打ち心地のキーボードを発売</title>",
+       "<table><tr><td>EL34-194</td></tr><tr><td>2025.10.24</td></tr></table>"
+       "<p><b>サクサク軽い打ち心地のキーボードを発売</b></p>",
+       kUrl, "2025-10-24"},
+      // A labelled date anywhere on the page, then a modification date.
+      {"", "<dl><dt>配信開始日</dt><dd>2025/10/23</dd></dl>", kUrl, "2025-10-23"},
+      {"", "<div>最終更新日：2025/10/22</div>", kUrl, "2025-10-22"},
       {"", "", kUrl, ""},
   };
   for (const DateCase& c : kCases) {
     Article a = ExtractArticle(Page(c.head, std::string(c.body) + kProse), c.url);
     EXPECT_EQ(a.published, c.expected) << c.head << c.body;
   }
+}
+
+TEST(ExtractArticleTest, ReadsLocalTimeMislabelledAsUtcFromTheZonedValue) {
+  std::string html = Page(
+      "<meta property=\"article:published_time\" content=\"2019-04-19T20:00:00.000Z\">",
+      "<article><time datetime=\"2019-04-19T20:00:00+09:00\">4月19日</time>" +
+          std::string(kProse) + "</article>");
+  EXPECT_EQ(ExtractArticle(html, kUrl).published, "2019-04-19T20:00:00+09:00");
+  // A UTC value that matches no zoned one stays as it is.
+  std::string plain = Page(
+      "<meta property=\"article:published_time\" content=\"2019-04-19T20:00:00.000Z\">",
+      "<article><time datetime=\"2019-04-19T21:00:00+09:00\">4月19日</time>" +
+          std::string(kProse) + "</article>");
+  EXPECT_EQ(ExtractArticle(plain, kUrl).published, "2019-04-19T20:00:00Z");
+}
+
+TEST(ExtractArticleTest, ReadsMarkdownFrontMatter) {
+  std::string doc = "---\ntitle: \"GPU調達の記事\"\ndate: 2025-11-03T16:05:00+09:00\n---\n\n" +
+                    std::string(kProse);
+  Article a = ExtractArticle(doc, kUrl);
+  EXPECT_EQ(a.title, "GPU調達の記事");
+  EXPECT_EQ(a.published, "2025-11-03T16:05:00+09:00");
 }
 
 TEST(ExtractArticleTest, PrefersTimeElementInsideTheArticle) {

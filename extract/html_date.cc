@@ -7,6 +7,7 @@
 #include <array>
 #include <cctype>
 #include <cstdio>
+#include <span>
 
 namespace newsclaim::extract {
 namespace {
@@ -210,6 +211,68 @@ std::string_view Trim(std::string_view s) {
   return s;
 }
 
+// Full-width digits and date punctuation as ASCII, and U+3000 as a space:
+// Japanese pages write "２０１９年４月１１日" and "2019／04／11" too.
+std::string FoldWidths(std::string_view s) {
+  std::string out;
+  out.reserve(s.size());
+  for (size_t i = 0; i < s.size();) {
+    unsigned char c = s[i];
+    // U+FF01..U+FF5E are EF BC 81..EF BD 9E; U+3000 is E3 80 80.
+    if (c == 0xEF && i + 2 < s.size()) {
+      unsigned char b1 = s[i + 1], b2 = s[i + 2];
+      char32_t cp = ((c & 0x0F) << 12) | ((b1 & 0x3F) << 6) | (b2 & 0x3F);
+      if ((cp >= 0xFF10 && cp <= 0xFF19) || cp == 0xFF0F || cp == 0xFF0E || cp == 0xFF0D ||
+          cp == 0xFF1A) {
+        out.push_back(static_cast<char>(cp - 0xFF00 + 0x20));
+        i += 3;
+        continue;
+      }
+    }
+    if (c == 0xE3 && s.substr(i, 3) == "\xE3\x80\x80") {
+      out.push_back(' ');
+      i += 3;
+      continue;
+    }
+    out.push_back(static_cast<char>(c));
+    ++i;
+  }
+  return out;
+}
+
+// A Japanese era date starting exactly at `i`: "令和7年11月3日",
+// "令和元年5月1日", "平成31年4月30日". Reiwa year 1 is 2019 and Heisei
+// year 1 is 1989 (Cabinet Orders of 2019 and 1989); an era year past the
+// era's end is rejected.
+bool ParseEraYmd(std::string_view s, size_t& i, Ymd& d) {
+  size_t k = i;
+  int base = 0, last = 99;
+  if (ConsumeUtf8(s, k, "令和")) {
+    base = 2018;
+  } else if (ConsumeUtf8(s, k, "平成")) {
+    base = 1988;
+    last = 31;
+  } else {
+    return false;
+  }
+  SkipSpaces(s, k);
+  int year = ConsumeUtf8(s, k, "元") ? 1 : ReadNumber(s, k, 2);
+  if (year < 1 || year > last || !ConsumeUtf8(s, k, "年")) return false;
+  SkipSpaces(s, k);
+  d.year = base + year;
+  d.month = ReadNumber(s, k, 2);
+  if (d.month < 0 || !ConsumeUtf8(s, k, "月")) return false;
+  SkipSpaces(s, k);
+  d.day = ReadNumber(s, k, 2);
+  if (d.day < 0 || !ConsumeUtf8(s, k, "日")) return false;
+  if (!ValidDate(d)) return false;
+  // Heisei ended on 2019-04-30, Reiwa began on 2019-05-01.
+  if (base == 1988 && d.year == 2019 && d.month > 4) return false;
+  if (base == 2018 && d.year == 2019 && d.month < 5) return false;
+  i = k;
+  return true;
+}
+
 }  // namespace
 
 std::string NormalizeDate(std::string_view value) {
@@ -278,16 +341,61 @@ std::string FindDateInUrl(std::string_view url) {
 }
 
 std::string FindDateInText(std::string_view text) {
-  for (size_t i = 0; i < text.size(); ++i) {
+  std::string folded = FoldWidths(text);
+  std::string_view t = folded;
+  for (size_t i = 0; i < t.size(); ++i) {
     Ymd d;
     size_t k = i;
-    if (IsDigit(text[i])) {
-      if (ParseNumericYmd(text, k, d)) return FormatYmd(d);
+    if (IsDigit(t[i])) {
+      if (ParseNumericYmd(t, k, d)) return FormatYmd(d);
       k = i;
-      if (ParseEnglishDate(text, k, d)) return FormatYmd(d);
-    } else if (std::isalpha(static_cast<unsigned char>(text[i]))) {
-      if (ParseEnglishDate(text, k, d)) return FormatYmd(d);
-      while (i + 1 < text.size() && std::isalpha(static_cast<unsigned char>(text[i + 1]))) ++i;
+      if (ParseEnglishDate(t, k, d)) return FormatYmd(d);
+    } else if (std::isalpha(static_cast<unsigned char>(t[i]))) {
+      if (ParseEnglishDate(t, k, d)) return FormatYmd(d);
+      while (i + 1 < t.size() && std::isalpha(static_cast<unsigned char>(t[i + 1]))) ++i;
+    } else if (ParseEraYmd(t, k, d)) {
+      return FormatYmd(d);
+    }
+  }
+  return "";
+}
+
+std::string FindLabelledDate(std::string_view text, DateLabel label) {
+  // Longer labels first, so that "最終更新日" is not read as "更新日".
+  static constexpr std::array<std::string_view, 14> kPublished = {
+      "配信開始日", "公開日", "掲載日", "配信日", "投稿日", "発表日", "発行日",
+      "登録日", "作成日", "Published on", "Published", "Posted on", "Posted", "Date"};
+  static constexpr std::array<std::string_view, 6> kModified = {
+      "最終更新日", "更新日", "Last modified", "Last updated", "Updated on", "Updated"};
+  std::string folded = FoldWidths(text);
+  std::string_view t = folded;
+  auto labels = label == DateLabel::kPublished ? std::span<const std::string_view>(kPublished)
+                                               : std::span<const std::string_view>(kModified);
+  for (size_t i = 0; i < t.size(); ++i) {
+    for (std::string_view name : labels) {
+      if (t.substr(i, name.size()) != name) continue;
+      // An English label is a whole word ("Date", not "Update").
+      bool ascii = static_cast<unsigned char>(name[0]) < 0x80;
+      if (ascii && i > 0 && std::isalpha(static_cast<unsigned char>(t[i - 1]))) continue;
+      size_t k = i + name.size();
+      if (ascii && k < t.size() && std::isalpha(static_cast<unsigned char>(t[k]))) continue;
+      // Between the label and the date: spaces, colons, brackets, "時".
+      for (int skipped = 0; k < t.size() && skipped < 4;) {
+        if (t[k] == ' ' || t[k] == '\t' || t[k] == '\n' || t[k] == ':' || t[k] == '|' ||
+            t[k] == ']' || t[k] == ')' || t[k] == '-') {
+          ++k;
+        } else if (ConsumeUtf8(t, k, "時") || ConsumeUtf8(t, k, "】") ||
+                   ConsumeUtf8(t, k, "）") || ConsumeUtf8(t, k, "｜")) {
+          ++skipped;
+        } else {
+          break;
+        }
+      }
+      // Each parser leaves `k` alone when it fails.
+      Ymd d;
+      if (ParseNumericYmd(t, k, d) || ParseEraYmd(t, k, d) || ParseEnglishDate(t, k, d)) {
+        return FormatYmd(d);
+      }
     }
   }
   return "";

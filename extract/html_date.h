@@ -25,8 +25,19 @@ std::string NormalizeDate(std::string_view value);
 std::string FindDateInUrl(std::string_view url);
 
 // The first date written in running text ("2025年11月1日", "2025/11/01",
-// "2025-11-01", "2025.11.1", "November 1, 2025", "1 November 2025").
-// Returns "YYYY-MM-DD" or "".
+// "2025-11-01", "2025.11.1", "November 1, 2025", "1 November 2025",
+// Japanese era dates "令和7年11月3日" and "平成31年4月1日", and all of these
+// in full-width digits). Returns "YYYY-MM-DD" or "".
 std::string FindDateInText(std::string_view text);
+
+enum class DateLabel { kPublished, kModified };
+
+// The first date that follows a label saying what it is, with at most a
+// few spaces, colons or brackets between them: "公開日：2025/11/03",
+// "配信開始日 2019/3/5", "Published: Nov 3, 2025" for kPublished;
+// "最終更新日：2019/02/22", "更新日 2025年11月4日", "Updated Nov 4, 2025"
+// for kModified. Date forms as for FindDateInText. Returns "YYYY-MM-DD"
+// or "".
+std::string FindLabelledDate(std::string_view text, DateLabel label);
 
 }  // namespace newsclaim::extract

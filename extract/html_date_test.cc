@@ -67,5 +67,46 @@ TEST(FindDateInTextTest, FindsTheFirstDateInRunningText) {
   for (const DateCase& c : kCases) EXPECT_EQ(FindDateInText(c.input), c.expected) << c.input;
 }
 
+TEST(FindDateInTextTest, ReadsJapaneseEraDatesAndFullWidthDigits) {
+  const DateCase kCases[] = {
+      {"令和7年11月3日 16時05分", "2025-11-03"},
+      {"令和元年5月1日に改元", "2019-05-01"},
+      {"平成31年4月30日", "2019-04-30"},
+      {"（２０１９年４月１１日　２２時２２分）", "2019-04-11"},
+      {"２０１９／０４／１１", "2019-04-11"},
+      {"2019.03.05", "2019-03-05"},
+      // Eras end: Heisei 31 after April and Reiwa 1 before May do not exist.
+      {"平成31年5月1日", ""},
+      {"令和元年4月1日", ""},
+      {"平成32年1月1日", ""},
+  };
+  for (const DateCase& c : kCases) EXPECT_EQ(FindDateInText(c.input), c.expected) << c.input;
+  EXPECT_EQ(NormalizeDate("令和7年11月3日"), "2025-11-03");
+}
+
+TEST(FindLabelledDateTest, FindsTheDateAfterAPublicationOrUpdateLabel) {
+  const DateCase kPublished[] = {
+      {"タイトル 配信開始日 2019/3/5 底本発行日 2019/3/6", "2019-03-05"},
+      {"公開日時：2025年11月3日 16時05分", "2025-11-03"},
+      {"【掲載日】令和7年11月3日", "2025-11-03"},
+      {"Published: Nov 3, 2025", "2025-11-03"},
+      {"最終更新日：2019/02/22", ""},
+      {"Updated 2025-11-04", ""},
+      {"公開は2025年11月3日の予定", ""},
+  };
+  for (const DateCase& c : kPublished) {
+    EXPECT_EQ(FindLabelledDate(c.input, DateLabel::kPublished), c.expected) << c.input;
+  }
+  const DateCase kModified[] = {
+      {"最終更新日：2019/02/22", "2019-02-22"},
+      {"更新日 2025年11月4日", "2025-11-04"},
+      {"Last updated: 4 November 2025", "2025-11-04"},
+      {"公開日：2025/11/03", ""},
+  };
+  for (const DateCase& c : kModified) {
+    EXPECT_EQ(FindLabelledDate(c.input, DateLabel::kModified), c.expected) << c.input;
+  }
+}
+
 }  // namespace
 }  // namespace newsclaim::extract

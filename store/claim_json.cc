@@ -122,6 +122,8 @@ json ClaimJson(const Claim& claim) {
     object["time"] = nullptr;
   }
   object["status"] = NullIfEmpty(std::string(ClaimStatusName(claim.status)));
+  object["hedges"] = claim.hedges;
+  object["attribution"] = NullIfEmpty(claim.attribution);
   object["published"] = NullIfEmpty(claim.published);
   object["url"] = claim.url;
   object["title"] = claim.title;
@@ -236,6 +238,16 @@ StatusOr<Claim> ParseClaimObject(const json& object) {
   std::optional<ClaimStatus> parsed_status = ParseClaimStatus(status);
   if (!parsed_status) return InvalidArgumentError("claim JSON: unknown status '" + status + "'");
   claim.status = *parsed_status;
+  if (auto it = object.find("hedges"); it != object.end() && !it->is_null()) {
+    if (!it->is_array()) return InvalidArgumentError("claim JSON: field hedges is not an array");
+    for (const json& hedge : *it) {
+      if (!hedge.is_string()) {
+        return InvalidArgumentError("claim JSON: field hedges holds a non-string");
+      }
+      claim.hedges.push_back(hedge.get<std::string>());
+    }
+  }
+  RETURN_IF_ERROR(string_field("attribution", claim.attribution));
   RETURN_IF_ERROR(string_field("published", claim.published));
   RETURN_IF_ERROR(string_field("url", claim.url));
   RETURN_IF_ERROR(string_field("title", claim.title));
@@ -254,11 +266,25 @@ std::string ConflictsToJson(const std::vector<Conflict>& conflicts) {
   return internal::Dump(json{{"conflicts", std::move(array)}}, -1);
 }
 
+namespace {
+
+// The hedges in one CSV cell: "according to; reportedly".
+std::string JoinHedges(const std::vector<std::string>& hedges) {
+  std::string joined;
+  for (const std::string& hedge : hedges) {
+    if (!joined.empty()) joined += "; ";
+    joined += hedge;
+  }
+  return joined;
+}
+
+}  // namespace
+
 std::string ClaimsToCsv(const std::vector<Claim>& claims) {
   static constexpr const char* kHeader =
       "id,kind,subject,counterparty,product,value,low,high,low_inclusive,high_inclusive,"
       "qualifier,unit,time_start,time_end,time_relation,status,published,url,title,lang,"
-      "text,quote,rule\r\n";
+      "text,quote,rule,hedges,attribution\r\n";
   std::string out = kHeader;
   for (const Claim& claim : claims) {
     const bool is_date = claim.kind == ClaimKind::kDate;
@@ -286,6 +312,8 @@ std::string ClaimsToCsv(const std::vector<Claim>& claims) {
         claim.text,
         claim.quote,
         claim.rule,
+        JoinHedges(claim.hedges),
+        claim.attribution,
     };
     for (size_t i = 0; i < fields.size(); ++i) {
       if (i > 0) out += ',';

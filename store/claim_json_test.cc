@@ -21,11 +21,12 @@ std::set<std::string> Keys(const json& object) {
 }
 
 // The contract's claim fields (docs/contract.md, "query: claim lines"),
-// plus counterparty, which the contract allows us to add.
+// plus counterparty, hedges and attribution, which extend it.
 const std::set<std::string> kClaimKeys = {
     "id",        "kind",   "subject", "counterparty", "product", "value", "low",
     "high",      "low_inclusive", "high_inclusive", "qualifier", "unit", "time",
-    "status",    "published", "url", "title", "lang", "text", "quote", "rule"};
+    "status",    "published", "url", "title", "lang", "text", "quote", "rule",
+    "hedges",    "attribution"};
 
 Claim KoreaLowerBound() {
   return ClaimBuilder("c1").Page(3, "2025-11-03").Subject("South Korea").Counterparty("NVIDIA")
@@ -135,6 +136,22 @@ TEST(ClaimJsonTest, ConflictsJsonHasTheContractShape) {
   EXPECT_EQ(json::parse(ConflictsToJson({})), json::parse(R"({"conflicts": []})"));
 }
 
+TEST(ClaimJsonTest, HedgesAndAttributionRoundTrip) {
+  Claim claim = KoreaLowerBound();
+  EXPECT_EQ(json::parse(ClaimToJsonLine(claim))["hedges"], json::array());
+  EXPECT_TRUE(json::parse(ClaimToJsonLine(claim))["attribution"].is_null());
+  claim.hedges = {"関係者によると", "という"};
+  claim.attribution = "関係者";
+  const json line = json::parse(ClaimToJsonLine(claim));
+  EXPECT_EQ(line["hedges"], json::array({"関係者によると", "という"}));
+  EXPECT_EQ(line["attribution"], "関係者");
+  StatusOr<Claim> back = ClaimFromJson(line.dump());
+  ASSERT_TRUE(back.ok()) << back.status().ToString();
+  EXPECT_EQ(back->hedges, claim.hedges);
+  EXPECT_EQ(back->attribution, "関係者");
+  EXPECT_FALSE(ClaimFromJson(R"({"id":"x","kind":"money","hedges":"reportedly"})").ok());
+}
+
 TEST(ClaimJsonTest, InvalidUtf8InPageTextDoesNotBreakTheOutput) {
   Claim claim = KoreaLowerBound();
   claim.quote = "bad \xff\xfe bytes";
@@ -150,7 +167,7 @@ TEST(ClaimsToCsvTest, QuotesFieldsWithCommasQuotesAndNewlines) {
   EXPECT_EQ(csv.substr(0, csv.find("\r\n")),
             "id,kind,subject,counterparty,product,value,low,high,low_inclusive,high_inclusive,"
             "qualifier,unit,time_start,time_end,time_relation,status,published,url,title,lang,"
-            "text,quote,rule");
+            "text,quote,rule,hedges,attribution");
   EXPECT_THAT(csv, HasSubstr("\"Korea, \"\"GPUs\"\"\""));
   EXPECT_THAT(csv, HasSubstr("\"line one\nline two\""));
   EXPECT_THAT(csv, HasSubstr(",250000,250000,,true,"));

@@ -1,5 +1,6 @@
 #include "store/database.h"
 
+#include <algorithm>
 #include <chrono>
 #include <ctime>
 #include <set>
@@ -33,6 +34,23 @@ std::string UtcNow() {
                 tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec,
                 static_cast<int>(millis));
   return buffer;
+}
+
+// claims.hedges: a JSON array of strings, or "" (stored as NULL) for none.
+std::string HedgesToJson(const std::vector<std::string>& hedges) {
+  if (hedges.empty()) return "";
+  return nlohmann::json(hedges).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+}
+
+std::vector<std::string> HedgesFromJson(const std::string& text) {
+  std::vector<std::string> hedges;
+  if (text.empty()) return hedges;
+  nlohmann::json array = nlohmann::json::parse(text, nullptr, /*allow_exceptions=*/false);
+  if (!array.is_array()) return hedges;
+  for (const nlohmann::json& hedge : array) {
+    if (hedge.is_string()) hedges.push_back(hedge.get<std::string>());
+  }
+  return hedges;
 }
 
 // The YYYY-MM-DD prefix of an ISO date or date-time; "" otherwise.
@@ -77,6 +95,9 @@ std::string ClaimContentHash(const Claim& claim) {
     add("-");
   }
   add(ClaimStatusName(claim.status));
+  for (const std::string& hedge : claim.hedges) add(hedge);
+  add("|");
+  add(claim.attribution);
   add(claim.text);
   add(claim.quote);
   add(claim.rule);
@@ -90,7 +111,7 @@ constexpr std::string_view kClaimColumns =
     "c.claim_id, c.kind, c.subject, c.counterparty, c.product, c.value, c.low, c.high, "
     "c.low_inclusive, c.high_inclusive, c.qualifier, c.unit, c.time_start, c.time_end, "
     "c.time_relation, c.status, c.text, c.quote, c.rule, c.span_start, c.span_end, "
-    "c.page_id, p.url, p.title, p.lang, p.published";
+    "c.page_id, p.url, p.title, p.lang, p.published, c.hedges, c.attribution";
 
 Claim ReadClaim(const Statement& row) {
   Claim claim;
@@ -124,6 +145,8 @@ Claim ReadClaim(const Statement& row) {
   claim.title = row.Text(23);
   claim.lang = row.Text(24);
   claim.published = DatePart(row.Text(25));
+  claim.hedges = HedgesFromJson(row.Text(26));
+  claim.attribution = row.Text(27);
   return claim;
 }
 
@@ -346,9 +369,9 @@ Status Database::ReplaceClaims(int64_t page_id, const std::vector<Claim>& claims
 INSERT INTO claims (claim_id, page_id, kind, subject, counterparty, product, value, low, high,
                     low_inclusive, high_inclusive, qualifier, unit, time_start, time_end,
                     time_relation, status, text, quote, rule, span_start, span_end,
-                    rules_fingerprint, content_hash, live, created_at)
+                    rules_fingerprint, content_hash, live, created_at, hedges, attribution)
 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19,
-        ?20, ?21, ?22, ?23, ?24, 1, ?25))sql";
+        ?20, ?21, ?22, ?23, ?24, 1, ?25, ?26, ?27))sql";
   const std::string fingerprint(rules_fingerprint);
   int inserted = 0, unchanged = 0, superseded = 0, duplicates = 0;
   std::set<std::string> seen;
@@ -410,9 +433,20 @@ VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?
         .Bind(22, claim.end)
         .BindOrNull(23, fingerprint)
         .Bind(24, content_hash)
-        .Bind(25, now);
+        .Bind(25, now)
+        .BindOrNull(26, HedgesToJson(claim.hedges))
+        .BindOrNull(27, claim.attribution);
     RETURN_IF_ERROR(insert.Run());
     ++inserted;
+    // Names the gazetteer lacks become entities of their own.
+    for (const std::string* name : {&claim.subject, &claim.counterparty}) {
+      if (name->empty()) continue;
+      ASSIGN_OR_RETURN(Statement entity,
+                       connection.Prepare("INSERT OR IGNORE INTO entities (name, type, origin) "
+                                          "VALUES (?1, 'organization', 'discovered')"));
+      entity.Bind(1, *name);
+      RETURN_IF_ERROR(entity.Run());
+    }
   }
   for (const auto& [id, row] : live) {
     RETURN_IF_ERROR(supersede(row.first, "not produced by rules " + fingerprint));
@@ -538,6 +572,51 @@ StatusOr<std::vector<Claim>> Database::QueryClaims(const ClaimFilter& filter) {
     claims.push_back(ReadClaim(query));
   }
   return claims;
+}
+
+Status Database::SyncGazetteer(const std::vector<EntityRecord>& gazetteer) {
+  static constexpr std::string_view kUpsert = R"sql(
+INSERT INTO entities (name, type, origin) VALUES (?1, ?2, 'gazetteer')
+ON CONFLICT(name) DO UPDATE SET type = excluded.type, origin = 'gazetteer'
+RETURNING id)sql";
+  Connection& connection = *impl_->connection;
+  Transaction transaction(connection);
+  RETURN_IF_ERROR(transaction.status());
+  RETURN_IF_ERROR(connection.Exec("DELETE FROM part_of"));
+  for (const EntityRecord& entity : gazetteer) {
+    int64_t id = 0;
+    {
+      ASSIGN_OR_RETURN(Statement upsert, connection.Prepare(kUpsert));
+      upsert.Bind(1, entity.name).BindOrNull(2, entity.type);
+      ASSIGN_OR_RETURN(bool row, upsert.Step());
+      if (!row) return InternalError("entities: no id returned for " + entity.name);
+      id = upsert.Int(0);
+    }
+    {
+      ASSIGN_OR_RETURN(Statement clear,
+                       connection.Prepare("DELETE FROM aliases WHERE entity_id = ?1"));
+      clear.Bind(1, id);
+      RETURN_IF_ERROR(clear.Run());
+    }
+    for (const std::string& name : entity.aliases) {
+      // Latin-only aliases are English spellings; the rest Japanese.
+      const bool latin =
+          std::all_of(name.begin(), name.end(), [](char c) { return (c & 0x80) == 0; });
+      ASSIGN_OR_RETURN(Statement alias,
+                       connection.Prepare("INSERT OR IGNORE INTO aliases (alias, lang, entity_id) "
+                                          "VALUES (?1, ?2, ?3)"));
+      alias.Bind(1, name).Bind(2, latin ? "en" : "ja").Bind(3, id);
+      RETURN_IF_ERROR(alias.Run());
+    }
+    if (!entity.part_of.empty()) {
+      ASSIGN_OR_RETURN(Statement link, connection.Prepare(
+                                           "INSERT OR REPLACE INTO part_of (child, parent) "
+                                           "VALUES (?1, ?2)"));
+      link.Bind(1, entity.name).Bind(2, entity.part_of);
+      RETURN_IF_ERROR(link.Run());
+    }
+  }
+  return transaction.Commit();
 }
 
 Status Database::SetPartOfLinks(const PartOfLinks& links) {

@@ -73,6 +73,15 @@ struct StoreStats {
 
 // One database connection. Move-only; not thread-safe (use one per thread;
 // SQLite's WAL mode lets several processes read while one writes).
+// One organization, government or country of the gazetteer, as the
+// entities/aliases/part_of tables hold it (app/ copies it from extract/).
+struct EntityRecord {
+  std::string name;     // canonical
+  std::string type;     // company, group, government, country, ...
+  std::string part_of;  // canonical name of the parent, or empty
+  std::vector<std::string> aliases;
+};
+
 class Database {
  public:
   // Opens or creates the SQLite file at `path`: WAL journal, foreign keys on,
@@ -123,6 +132,13 @@ class Database {
   // Live claims matching `filter`, with page fields (page_id, url, title,
   // lang, published as YYYY-MM-DD) filled; ordered by published, url, span.
   StatusOr<std::vector<Claim>> QueryClaims(const ClaimFilter& filter);
+
+  // Makes the entities, aliases and part_of tables mirror the gazetteer, in
+  // one transaction: each entry is inserted or updated (origin
+  // 'gazetteer'), its aliases replaced and its part-of link stored.
+  // Entities that claims named but the gazetteer lacks (origin
+  // 'discovered', added by ReplaceClaims) are kept.
+  Status SyncGazetteer(const std::vector<EntityRecord>& gazetteer);
 
   // Stores entity containment (child -> parent) for reconciliation; replaces
   // any stored links. app/ fills it from the gazetteer.

@@ -10,6 +10,7 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include "store/schema.h"
 #include "store/test_claims.h"
 
 namespace newsclaim::store {
@@ -231,6 +232,46 @@ TEST_F(DatabaseTest, ClaimsWithoutIdGetAStableOne) {
   ASSERT_TRUE(db.ReplaceClaims(page, {claim}, "rules-2").ok());
   EXPECT_EQ(RawQuery("SELECT count(*) FROM claims"), "1");
   EXPECT_EQ(RawQuery("SELECT claim_id FROM claims WHERE live = 1"), id);
+}
+
+TEST_F(DatabaseTest, HedgesAndAttributionAreStoredAndReadBack) {
+  Database db = OpenOrDie();
+  Claim hedged = KoreaExact("h1");
+  hedged.hedges = {"according to", "reportedly"};
+  hedged.attribution = "Bloomberg";
+  Claim plain = KoreaAtLeast("p1");
+  StorePage(db, "http://example.com/a", "2025-11-01", {hedged, plain});
+  EXPECT_EQ(RawQuery("SELECT hedges FROM v_claims WHERE id = 'h1'"),
+            R"(["according to","reportedly"])");
+  EXPECT_EQ(RawQuery("SELECT count(*) FROM v_claims WHERE hedges IS NULL AND attribution IS NULL"),
+            "1");
+  StatusOr<std::vector<Claim>> claims = db.QueryClaims({});
+  ASSERT_TRUE(claims.ok()) << claims.status().ToString();
+  ASSERT_THAT(*claims, SizeIs(2));
+  for (const Claim& claim : *claims) {
+    if (claim.id == "h1") {
+      EXPECT_EQ(claim.hedges, hedged.hedges);
+      EXPECT_EQ(claim.attribution, "Bloomberg");
+    } else {
+      EXPECT_TRUE(claim.hedges.empty());
+      EXPECT_TRUE(claim.attribution.empty());
+    }
+  }
+  // A new hedge is a change: re-extraction supersedes the old version.
+  hedged.hedges = {"according to"};
+  ASSERT_TRUE(db.ReplaceClaims(1, {hedged, plain}, "rules-2").ok());
+  EXPECT_EQ(RawQuery("SELECT count(*) FROM claims WHERE claim_id = 'h1'"), "2");
+}
+
+TEST_F(DatabaseTest, AVersionOneDatabaseIsMigratedInPlace) {
+  RawExec(std::string(Migrations()[0]));
+  RawExec("PRAGMA application_id = " + std::to_string(kApplicationId) + "; PRAGMA user_version = 1");
+  RawExec("INSERT INTO entities (name, type) VALUES ('NVIDIA', 'company')");
+  Database db = OpenOrDie();
+  EXPECT_EQ(RawQuery("PRAGMA user_version"), std::to_string(Database::SchemaVersion()));
+  EXPECT_EQ(RawQuery("SELECT origin FROM entities WHERE name = 'NVIDIA'"), "gazetteer");
+  StorePage(db, "http://example.com/a", "2025-11-01", {KoreaExact("a1")});
+  EXPECT_EQ(RawQuery("SELECT count(*) FROM v_claims WHERE attribution IS NULL"), "1");
 }
 
 TEST_F(DatabaseTest, QueryClaimsFillsPageFieldsAndAppliesFilters) {

@@ -170,7 +170,28 @@ FROM failures f
 WHERE f.id = (SELECT max(g.id) FROM failures g WHERE g.url = f.url);
 )sql";
 
-constexpr std::array<std::string_view, 1> kMigrations = {kVersion1};
+// Version 2: hedges and attribution on claims (hedges: a JSON array of the
+// hedging words as written, NULL when none); entities say where they came
+// from ('gazetteer' or 'discovered': an organization the text named that the
+// gazetteer lacks).
+constexpr std::string_view kVersion2 = R"sql(
+ALTER TABLE claims ADD COLUMN hedges TEXT;
+ALTER TABLE claims ADD COLUMN attribution TEXT;
+ALTER TABLE entities ADD COLUMN origin TEXT NOT NULL DEFAULT 'gazetteer';
+DROP VIEW v_claims;
+CREATE VIEW v_claims AS
+SELECT c.claim_id AS id, c.kind, c.subject, c.counterparty, c.product,
+       c.value, c.low, c.high, c.low_inclusive, c.high_inclusive, c.qualifier, c.unit,
+       c.time_start, c.time_end, c.time_relation, c.status,
+       substr(p.published, 1, 10) AS published,
+       p.url, p.title, p.lang, c.text, c.quote, c.rule,
+       c.span_start, c.span_end, c.rules_fingerprint, c.page_id, c.created_at,
+       c.hedges, c.attribution
+FROM claims c JOIN pages p ON p.id = c.page_id
+WHERE c.live = 1;
+)sql";
+
+constexpr std::array<std::string_view, 2> kMigrations = {kVersion1, kVersion2};
 
 }  // namespace
 
