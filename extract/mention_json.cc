@@ -26,7 +26,7 @@ Json Optional(const std::optional<double>& value) {
   return value ? Number(*value) : Json(nullptr);
 }
 
-Json MentionObject(const Mention& m, bool deadline) {
+Json MentionObject(const Mention& m, bool deadline, bool vague) {
   Json j;
   j["kind"] = std::string(MentionKindName(m.kind));
   j["text"] = m.text;
@@ -48,6 +48,7 @@ Json MentionObject(const Mention& m, bool deadline) {
   if (m.equivalent_of) j["equivalent_of"] = *m.equivalent_of;
   if (m.distributive) j["distributive"] = true;
   if (deadline) j["deadline"] = true;
+  if (vague) j["vague"] = true;
   return j;
 }
 
@@ -68,7 +69,7 @@ std::string ErrorLine(const Json& id, std::string_view message) {
 std::string FormatJsonNumber(double value) { return Dump(Number(value)); }
 
 std::string MentionToJson(const MentionInfo& mention) {
-  return Dump(MentionObject(mention.mention, mention.deadline));
+  return Dump(MentionObject(mention.mention, mention.deadline, mention.vague));
 }
 
 std::string MentionsToJsonLine(std::string_view id_json,

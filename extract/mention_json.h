@@ -20,8 +20,8 @@ std::string FormatJsonNumber(double value);
 
 // One MENTION object: kind, text, start, end, value, low, high,
 // low_inclusive, high_inclusive, qualifier, unit, currency, date, then
-// equivalent_of and distributive when set, and "deadline": true for
-// deadlines (an extension of the contract).
+// equivalent_of and distributive when set, "deadline": true for deadlines
+// and "vague": true for vague magnitudes (extensions of the contract).
 std::string MentionToJson(const MentionInfo& mention);
 
 // `{"id":<id_json>,"mentions":[...]}`. `id_json` is already JSON ("\"a1\"",

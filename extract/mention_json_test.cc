@@ -81,6 +81,27 @@ TEST(MentionJsonTest, AddsEquivalentDistributiveAndDeadlineOnlyWhenSet) {
   EXPECT_FALSE(p.contains("deadline"));
 }
 
+TEST(MentionJsonTest, AddsVagueOnlyWhenSetAndLastOfAllFields) {
+  MentionInfo info;
+  info.mention.kind = MentionKind::kCount;
+  info.mention.interval.qualifier = Qualifier::kRange;
+  info.mention.interval.value.reset();
+  info.mention.interval.low = 10000;
+  info.mention.interval.high = 100000;
+  info.mention.interval.high_inclusive = false;
+  info.mention.unit = "基";
+  info.vague = true;
+  std::string line = MentionToJson(info);
+  nlohmann::json j = nlohmann::json::parse(line);
+  EXPECT_EQ(j["vague"], true);
+  EXPECT_TRUE(j["value"].is_null());
+  EXPECT_EQ(j["high"], 100000);
+  EXPECT_EQ(line.substr(line.size() - std::string(",\"vague\":true}").size()),
+            ",\"vague\":true}");
+  MentionInfo plain;
+  EXPECT_FALSE(nlohmann::json::parse(MentionToJson(plain)).contains("vague"));
+}
+
 TEST(MentionJsonTest, AnswersARequestLineWithItsIdAndMentions) {
   std::string line = AnswerJsonlLine(
       R"({"id": "a1", "text": "100兆ウォン（約10兆円）", "lang": "ja", "ref": "2016-11-07T00:00:00"})",

@@ -34,6 +34,8 @@ namespace {
 using Tables = NumberRules::Tables;
 
 constexpr double kNoScale = 1e300;
+constexpr int kNoDirection = 2;  // no "next"/"last"/"this" before a named date
+constexpr int kOnOrAfter = 3;    // a deadline month ("by October", 10月までに)
 
 // Rounds values that are integers up to floating-point noise (0.1 * 10000).
 double Clean(double v) {
@@ -60,6 +62,8 @@ struct Numeral {
   bool has_decimal = false;
   bool words = false;          // English number words
   int word_count = 0;
+  int plural_chain = 0;        // "thousands" = 1, "tens of thousands" = 2
+  bool indefinite = false;     // "a" before a unit of measurement
   int chars = 0;               // code points of the numeral
   double last_scale = 1;       // the last scale applied, for range inheritance
   bool PlainDigits() const {
@@ -78,6 +82,7 @@ struct Amount {
   bool has_unit = false;
   UnitKind unit_kind = UnitKind::kCounter;
   size_t unit_begin = 0, unit_end = 0;
+  const UnitInfo* unit_info = nullptr;  // null for a product word ("GB300s")
   bool has_scale = false;
   double scale = 1;
   bool identifier = false;  // digits glued to letters ("5G", "4090Ti")
@@ -97,6 +102,7 @@ struct DatePoint {
   bool needs_year = false;   // 10月2日: the year comes from a partner or ref
   bool needs_month = false;  // 31日
   bool bare_year = false;    // 2025 with no 年
+  int direction = kNoDirection;  // "next May": DirectionInfo::direction
 };
 
 class Scanner {
@@ -444,12 +450,92 @@ class Scanner {
     return true;
   }
 
+  // English vague magnitudes: "several hundred thousand" (a multiplier and
+  // scale words: 1..10 times the scale) and "tens of thousands" (plurals
+  // chained with "of"). Sets vague, value (the low end) and vague_high.
+  bool ParseEnVague(size_t pos, Numeral& n) const {
+    if (const auto* m = tb_.en_vague_multipliers.Match(t_, pos)) {
+      size_t j = pos + m->surface.size();
+      if (At(j) != ' ') return false;
+      const auto* w = tb_.en_words.Match(t_, j + 1);
+      if (w == nullptr || (w->payload.type != EnWordType::kHundred &&
+                           w->payload.type != EnWordType::kScale)) {
+        return false;
+      }
+      Numeral scale;
+      if (!ParseEnWords(j + 1, scale)) return false;
+      n.value = scale.value;
+      n.vague_high = scale.value * 10;
+      n.word_count = scale.word_count + 1;
+      n.end = scale.end;
+    } else if (const auto* p = tb_.en_vague_plurals.Match(t_, pos)) {
+      double low = p->payload.low, high = p->payload.high;
+      size_t end = pos + p->surface.size();
+      int chain = 1;
+      while (At(end) == ' ') {
+        const auto* joiner = tb_.vague_joiners.Match(t_, end + 1);
+        if (joiner == nullptr) break;
+        size_t k = end + 1 + joiner->surface.size();
+        if (At(k) != ' ') break;
+        const auto* next = tb_.en_vague_plurals.Match(t_, k + 1);
+        if (next == nullptr) break;
+        low *= next->payload.low;
+        high *= next->payload.low;
+        end = k + 1 + next->surface.size();
+        ++chain;
+      }
+      n.value = Clean(low);
+      n.vague_high = Clean(high);
+      n.word_count = chain;
+      n.plural_chain = chain;
+      n.end = end;
+    } else {
+      return false;
+    }
+    n.vague = true;
+    n.words = true;
+    n.has_big_scale = true;  // no scale word may follow
+    n.last_scale = n.value;
+    return true;
+  }
+
+  // "a gigawatt": the article reads as 1 before a unit of measurement.
+  bool ParseIndefinite(size_t pos, Numeral& n) const {
+    const auto* e = tb_.indefinite_articles.Match(t_, pos);
+    if (e == nullptr) return false;
+    size_t j = pos + e->surface.size();
+    if (At(j) != ' ') return false;
+    const auto* u = UnitAt(j + 1);
+    if (u == nullptr || !u->payload.measure || !IsAsciiAlpha(u->surface.front())) return false;
+    n.value = 1;
+    n.words = true;
+    n.word_count = 1;
+    n.indefinite = true;
+    n.end = j;
+    return true;
+  }
+
+  // The unit entry at `k`, unless a character it must not precede follows
+  // it (割合, 株式).
+  const Lexicon<UnitInfo>::Entry* UnitAt(size_t k) const {
+    const auto* e = tb_.units.Match(t_, k);
+    if (e == nullptr) return nullptr;
+    size_t end = k + e->surface.size();
+    for (const std::u32string& w : e->payload.not_before) {
+      if (t_.compare(end, w.size(), w) == 0) return nullptr;
+    }
+    return e;
+  }
+
   std::optional<Numeral> ParseNumeral(size_t pos) const {
     Numeral n;
     n.begin = pos;
     char32_t c = At(pos);
     if (IsAsciiAlpha(c)) {
-      if (!WordStart(pos) || !ParseEnWords(pos, n)) return std::nullopt;
+      if (!WordStart(pos)) return std::nullopt;
+      if (!ParseEnVague(pos, n) && !ParseIndefinite(pos, n) && !ParseEnWords(pos, n)) {
+        return std::nullopt;
+      }
       n.chars = static_cast<int>(n.end - pos);
       return n;
     }
@@ -522,7 +608,7 @@ class Scanner {
 
     // "10,000+ GPUs", "5万超の": a bound before the unit.
     if (const auto* e = tb_.suffix_qualifiers.Match(t_, j)) {
-      if (!IsAsciiAlpha(e->surface.front())) {
+      if (!IsAsciiAlpha(e->surface.front()) && !e->payload.after_unit) {
         a.suffix_q = e->payload.qualifier;
         j += e->surface.size();
       }
@@ -539,8 +625,19 @@ class Scanner {
         }
       }
     }
+    // "tens of billions of dollars"
+    if (a.currency.empty() && num->plural_chain > 0 && At(j) == ' ') {
+      if (const auto* joiner = tb_.vague_joiners.Match(t_, j + 1)) {
+        size_t k = j + 1 + joiner->surface.size();
+        const auto* c = At(k) == ' ' ? tb_.suffix_currencies.Match(t_, k + 1) : nullptr;
+        if (c != nullptr && IsAsciiAlpha(c->surface.front())) {
+          a.currency = c->payload.code;
+          j = k + 1 + c->surface.size();
+        }
+      }
+    }
     if (a.currency.empty()) MatchUnit(j, a);
-    if (a.has_unit) j = a.unit_end;
+    if (a.has_unit) j = ApplyUnitFactor(a);
 
     if (j == numeral_end && IsAsciiAlpha(At(j)) && !num->words) {
       a.identifier = true;
@@ -551,7 +648,11 @@ class Scanner {
     if (!a.suffix_q) {
       size_t k = j;
       if (At(k) == ' ' && IsAsciiAlpha(At(k + 1))) ++k;
-      if (const auto* e = tb_.suffix_qualifiers.Match(t_, k)) {
+      const auto* e = tb_.suffix_qualifiers.Match(t_, k);
+      if (e != nullptr && e->payload.after_unit && !a.has_unit && a.currency.empty()) {
+        e = nullptr;
+      }
+      if (e != nullptr) {
         a.suffix_q = e->payload.qualifier;
         j = k + e->surface.size();
       }
@@ -561,39 +662,141 @@ class Scanner {
   }
 
   // Sets the unit of `a` from the unit lexicon at `j`: attached ("5万基",
-  // "95%"), spaced ("5 percent"), or a noun after up to two modifiers
-  // ("260,000 Nvidia H100 GPUs").
+  // "95%"), hyphenated for units of measurement ("5-gigawatt"), spaced ("5
+  // percent"), a noun after up to two modifiers ("260,000 Nvidia H100
+  // GPUs"), or a partitive ("5,000 of the chips").
   void MatchUnit(size_t j, Amount& a) const {
-    auto take = [&](size_t at, const Lexicon<UnitInfo>::Entry* e) {
-      a.has_unit = true;
-      a.unit_kind = e->payload.kind;
-      a.unit_begin = at;
-      a.unit_end = at + e->surface.size();
-    };
-    if (const auto* e = tb_.units.Match(t_, j)) {
-      take(j, e);
-      return;
+    if (!MatchUnitAfter(j, a)) MatchPartitive(j, a);
+  }
+
+  void TakeUnit(size_t at, const Lexicon<UnitInfo>::Entry* e, Amount& a) const {
+    a.has_unit = true;
+    a.unit_kind = e->payload.kind;
+    a.unit_info = &e->payload;
+    a.unit_begin = at;
+    a.unit_end = at + e->surface.size();
+  }
+
+  bool MatchUnitAfter(size_t j, Amount& a) const {
+    if (const auto* e = UnitAt(j)) {
+      TakeUnit(j, e, a);
+      return true;
     }
-    if (At(j) != ' ') return;
+    if (At(j) == '-' && IsAsciiAlpha(At(j + 1))) {
+      if (const auto* e = UnitAt(j + 1); e != nullptr && e->payload.measure) {
+        TakeUnit(j + 1, e, a);
+        return true;
+      }
+      return false;
+    }
+    if (At(j) != ' ') return false;
     size_t k = j + 1;
-    if (const auto* e = tb_.units.Match(t_, k)) {
-      take(k, e);
-      return;
+    if (const auto* e = UnitAt(k)) {
+      TakeUnit(k, e, a);
+      return true;
     }
+    if (a.num.indefinite) return false;
     for (int skipped = 0; skipped < 2; ++skipped) {
-      if (!IsAsciiAlnum(At(k))) return;
+      if (!IsAsciiAlnum(At(k))) return false;
       size_t w_end = k;
       while (w_end < n_ && (IsAsciiAlnum(t_[w_end]) || t_[w_end] == '-')) ++w_end;
       char buffer[24];
       std::string_view word = LowerWord(k, buffer);
-      if (word.size() == w_end - k && InSorted(tb_.modifier_stopwords, word)) return;
-      if (At(w_end) != ' ') return;
+      if (word.size() == w_end - k && InSorted(tb_.modifier_stopwords, word)) return false;
+      if (At(w_end) != ' ') return false;
       k = w_end + 1;
-      if (const auto* e = tb_.units.Match(t_, k); e != nullptr && e->payload.noun) {
-        take(k, e);
-        return;
+      if (const auto* e = UnitAt(k); e != nullptr && e->payload.noun) {
+        TakeUnit(k, e, a);
+        return true;
       }
     }
+    return false;
+  }
+
+  // "104,000 of the chips", "12,000 of the GB300s", "thousands of GPUs": the
+  // noun after a partitive (or, for a vague plural, after "of"), past up to
+  // two modifiers, is the unit. A product-like word ("GB300s": a capital
+  // letter first, a digit inside) counts as a noun here.
+  // "One of the biggest GPU deals" is no count: a partitive of one, or one
+  // whose modifiers are superlatives (`partitive_stop_endings`), is skipped.
+  bool MatchPartitive(size_t j, Amount& a) const {
+    if (At(j) != ' ' || a.num.indefinite || (!a.num.vague && a.value == 1)) return false;
+    size_t k = j + 1;
+    if (const auto* p = tb_.partitives.Match(t_, k)) {
+      k += p->surface.size();
+    } else if (a.num.plural_chain > 0) {
+      const auto* joiner = tb_.vague_joiners.Match(t_, k);
+      if (joiner == nullptr) return false;
+      k += joiner->surface.size();
+    } else {
+      return false;
+    }
+    if (At(k) != ' ') return false;
+    ++k;
+    for (int skipped = 0; skipped <= 2; ++skipped) {
+      if (!IsAsciiAlnum(At(k))) return false;
+      if (const auto* e = UnitAt(k); e != nullptr && e->payload.noun) {
+        TakeUnit(k, e, a);
+        return true;
+      }
+      size_t alnum_end = AlnumEnd(k);
+      size_t w_end = alnum_end;
+      while (w_end < n_ && (IsAsciiAlnum(t_[w_end]) || t_[w_end] == '-')) ++w_end;
+      // A product word is the noun unless a unit noun or another name
+      // follows it ("320 of the GB300 NVL72 racks" counts racks).
+      if (w_end == alnum_end && IsProductWord(k, alnum_end)) {
+        bool more = At(w_end) == ' ' && IsAsciiAlnum(At(w_end + 1)) &&
+                    (!(At(w_end + 1) >= 'a' && At(w_end + 1) <= 'z') ||
+                     (UnitAt(w_end + 1) != nullptr && UnitAt(w_end + 1)->payload.noun));
+        if (!more) {
+          a.has_unit = true;
+          a.unit_kind = UnitKind::kCounter;
+          a.unit_info = nullptr;
+          a.unit_begin = k;
+          a.unit_end = alnum_end;
+          return true;
+        }
+      }
+      char buffer[24];
+      std::string_view word = LowerWord(k, buffer);
+      if (word.size() == w_end - k && InSorted(tb_.modifier_stopwords, word)) return false;
+      for (const std::string& ending : tb_.partitive_stop_endings) {
+        if (word.size() == w_end - k && word.size() > ending.size() + 1 &&
+            word.substr(word.size() - ending.size()) == ending) {
+          return false;
+        }
+      }
+      if (At(w_end) != ' ') return false;
+      k = w_end + 1;
+    }
+    return false;
+  }
+
+  // "GB300s", "H100s", "MI300X": starts with a capital letter, holds a digit.
+  bool IsProductWord(size_t begin, size_t end) const {
+    if (end <= begin || !(t_[begin] >= 'A' && t_[begin] <= 'Z')) return false;
+    for (size_t i = begin; i < end; ++i) {
+      if (IsAsciiDigit(t_[i])) return true;
+    }
+    return false;
+  }
+
+  // Applies the unit's factor (3割 = 30) and reads its minor unit (2割5分);
+  // returns the end of the unit.
+  size_t ApplyUnitFactor(Amount& a) const {
+    size_t j = a.unit_end;
+    if (a.unit_info == nullptr) return j;
+    const UnitInfo& u = *a.unit_info;
+    if (u.factor != 1) a.value = Clean(a.value * u.factor);
+    if (!u.minor.empty()) {
+      int v = 0, digits = 0;
+      size_t k = DateNumber(j, v, digits);
+      if (k > j && digits == 1 && t_.compare(k, u.minor.size(), u.minor) == 0) {
+        a.value = Clean(a.value + v * u.minor_factor);
+        j = k + u.minor.size();
+      }
+    }
+    return j;
   }
 
   static Interval MakeInterval(double v, Qualifier q) {
@@ -667,6 +870,8 @@ class Scanner {
     std::optional<Amount> a = ParseAmount(pos, true);
     if (!a) return pos;
     if (a->identifier) return a->end;
+    // "thousands" alone is no figure; "thousands of GPUs" is.
+    if (a->num.plural_chain == 1 && !a->has_unit && a->currency.empty()) return a->end;
     // A range: A〜B, AからB, A-B, A to B.
     if (!a->suffix_q || a->suffix_q == Qualifier::kApprox) {
       size_t k = a->end;
@@ -698,7 +903,9 @@ class Scanner {
     if (NeedsUnit(a->num) && !a->has_unit && a->currency.empty()) return a->end;
     // 〇〇社, 〇万円: 〇 runs are placeholders ("XX"), not zero.
     if (a->num.has_kanji && !a->num.has_ascii_digit && a->num.value == 0) return a->end;
-    if (options_.skip_furniture && (IsFurnitureAfter(a->end) || IsFurnitureAfter(a->num.end))) {
+    // Furniture ("1,318 shares") never has a qualifier ("up to 160,000 shares").
+    if (options_.skip_furniture && !a->prefix_q &&
+        (IsFurnitureAfter(a->end) || IsFurnitureAfter(a->num.end))) {
       return a->end;
     }
 
@@ -709,6 +916,7 @@ class Scanner {
     if (a->prefix_q) q = *a->prefix_q;
     if (a->suffix_q && (IsBound(*a->suffix_q) || !IsBound(q))) q = *a->suffix_q;
     if (a->num.vague) {
+      info.vague = true;
       m.interval.qualifier = Qualifier::kRange;
       m.interval.low = a->value;
       m.interval.high = Clean(a->vague_high * (a->value / std::max(a->num.value, 1e-300)));
@@ -742,8 +950,13 @@ class Scanner {
       a.value = Clean(a.value * b.scale);
     }
     if (a.currency.empty() && !a.has_unit) {
+      // ２〜３割: the first figure takes the second's unit factor too.
+      if (b.has_unit && b.unit_info != nullptr && b.unit_info->factor != 1) {
+        a.value = Clean(a.value * b.unit_info->factor);
+      }
       a.currency = b.currency;
       a.has_unit = b.has_unit;
+      a.unit_info = b.unit_info;
       a.unit_kind = b.unit_kind;
       a.unit_begin = b.unit_begin;
       a.unit_end = b.unit_end;
@@ -1020,6 +1233,97 @@ class Scanner {
     }
   }
 
+  // A bare English month name at `i` ("in October", "my December post"),
+  // resolved in Resolve. Abbreviations are never bare. A month name right
+  // after a cue word ("in", "since", "early", "mid-") is a month; without
+  // one it is not when it stands between capitalized words ("Theresa May",
+  // "June Yoon") and, for names that are also words ("May", "March"), not at
+  // the start of a sentence. `directed`: after next/last/this.
+  bool BareMonth(size_t i, DatePoint& d, bool directed) const {
+    const auto* e = tb_.month_names.Match(t_, i);
+    if (e == nullptr || e->payload.abbreviation || !WordStart(i)) return false;
+    size_t end = i + e->surface.size();
+    if (!directed) {
+      size_t prev = PreviousWordStart(i);
+      char buffer[24];
+      std::string_view prev_word =
+          prev == std::u32string::npos ? std::string_view() : LowerWord(prev, buffer);
+      bool cued = InSorted(tb_.month_cues, prev_word);
+      if (!cued) {
+        if (e->payload.ambiguous && SentenceStart(i)) return false;
+        if (prev != std::u32string::npos && IsAsciiUpper(t_[prev]) &&
+            !InSorted(tb_.modifier_stopwords, prev_word)) {
+          return false;
+        }
+        if (At(end) == ' ' && IsAsciiUpper(At(end + 1))) return false;
+      }
+    }
+    d.m = e->payload.month;
+    d.needs_year = true;
+    d.relative = true;
+    d.end = end;
+    return true;
+  }
+
+  // "Monday", "on Thursday": the most recent such day on or before the ref;
+  // after "last" the one before the ref, after "next"/"this" the one after
+  // (or on) it.
+  bool NamedWeekday(size_t i, DatePoint& d, int direction) const {
+    const auto* e = tb_.weekday_names.Match(t_, i);
+    if (e == nullptr || !WordStart(i)) return false;
+    d.end = i + e->surface.size();
+    d.relative = true;
+    if (!ref_) return true;  // unresolved: Resolve drops it
+    int ref_day = Weekday(*ref_);
+    int back = (ref_day - e->payload.weekday + 7) % 7;
+    int64_t offset = -back;
+    if (direction == -1 && back == 0) offset = -7;
+    if (direction == 1 || direction == 0) {
+      int ahead = (e->payload.weekday - ref_day + 7) % 7;
+      offset = (direction == 1 && ahead == 0) ? 7 : ahead;
+    }
+    Ymd day = AddDays(*ref_, offset);
+    d.y = day.y;
+    d.m = day.m;
+    d.d = day.d;
+    d.y_given = true;
+    return true;
+  }
+
+  static bool IsAsciiUpper(char32_t c) { return c >= 'A' && c <= 'Z'; }
+
+  // The start of the ASCII word before `i` (across spaces, or one hyphen:
+  // "mid-May"), or npos when something else comes first.
+  size_t PreviousWordStart(size_t i) const {
+    size_t k = i;
+    if (k > 0 && t_[k - 1] == '-') {
+      --k;
+    } else {
+      while (k > 0 && t_[k - 1] == ' ') --k;
+    }
+    size_t stop = k;
+    while (k > 0 && IsAsciiAlpha(t_[k - 1])) --k;
+    if (k == stop || (k > 0 && IsAsciiDigit(t_[k - 1]))) return std::u32string::npos;
+    return k;
+  }
+
+  // True when only spaces, quotes or brackets separate `i` from the start of
+  // the text or a sentence end (. ! ? : 。 or a line break).
+  bool SentenceStart(size_t i) const {
+    size_t k = i;
+    while (k > 0) {
+      char32_t c = t_[k - 1];
+      if (c == ' ' || c == '\t' || c == '"' || c == '\'' || c == '(' || c == 0x201C ||
+          c == 0x2018 || c == 0x300C /*「*/) {
+        --k;
+        continue;
+      }
+      return c == '.' || c == '!' || c == '?' || c == ':' || c == '\n' || c == '\r' ||
+             c == 0x3002 /*。*/;
+    }
+    return true;
+  }
+
   // English "November 3, 2025", "Nov. 3", "October 2025" at `i`.
   bool EnglishMonth(size_t i, DatePoint& d) const {
     const auto* e = tb_.month_names.Match(t_, i);
@@ -1136,7 +1440,19 @@ class Scanner {
       d.end = p + e->surface.size();
       return d;
     }
+    // next May, last October, this Friday
+    if (const auto* e = tb_.date_directions.Match(t_, p); e != nullptr && At(p + e->surface.size()) == ' ') {
+      size_t j = p + e->surface.size() + 1;
+      if (BareMonth(j, d, true) || NamedWeekday(j, d, e->payload.direction)) {
+        d.begin = p;
+        d.direction = e->payload.direction;
+        return d;
+      }
+      d = DatePoint();
+      d.begin = p;
+    }
     if (EnglishMonth(p, d)) return d;
+    if (BareMonth(p, d, false) || NamedWeekday(p, d, kNoDirection)) return d;
 
     int v, dg;
     size_t k = DateNumber(p, v, dg);
@@ -1286,6 +1602,37 @@ class Scanner {
       d.y_given = true;
       d.relative = true;
     }
+    if (!d.y_given && d.m && !d.d && ref_) {
+      // "October", 5月, 10月末: the most recent such month on or before the
+      // ref's month or one of the next bare_month_lookahead months; "next" /
+      // "last" / "this" pick the one after, the one before, the ref's year's.
+      int ref_index = ref_->y * 12 + (ref_->m - 1);
+      int index = ref_->y * 12 + (d.m - 1);
+      int diff = index - ref_index;
+      switch (d.direction) {
+        case -1:
+          if (diff >= 0) index -= 12;
+          break;
+        case 1:
+          if (diff <= 0) index += 12;
+          break;
+        case 0:
+          break;
+        case kOnOrAfter:
+          if (diff < 0) index += 12;
+          break;
+        default:
+          if (diff > tb_.bare_month_lookahead) {
+            index -= 12;
+          } else if (diff + 12 <= tb_.bare_month_lookahead) {
+            index += 12;
+          }
+          break;
+      }
+      d.y = index / 12;
+      d.y_given = true;
+      d.relative = true;
+    }
     if (!d.y_given) {
       if (!ref_) return false;
       // 10月2日: the reading nearest to ref.
@@ -1380,7 +1727,9 @@ class Scanner {
 
   // A date or date range at `pos`; returns the end of what was consumed
   // (also when it is not reported for want of a ref), or `pos`.
-  size_t TryDate(size_t pos) {
+  // `allow_range` false reads only the first end ("2030年から2027年" whose
+  // ends are in reverse order).
+  size_t TryDate(size_t pos, bool allow_range = true) {
     size_t begin = pos, i = pos;
     bool deadline = false;
     bool opened = false;
@@ -1404,14 +1753,18 @@ class Scanner {
     // Range: から, 〜, -, to, through, and (after between).
     std::optional<DatePoint> p2;
     size_t end = p1->end;
-    {
+    if (allow_range) {
       size_t k = SkipSpaces(p1->end);
       const Lexicon<Empty>::Entry* conn = tb_.date_range_connectors.Match(t_, k);
       if (conn == nullptr && opened) conn = tb_.range_closers.Match(t_, k);
       if (conn != nullptr && (k == p1->end || IsAsciiAlpha(conn->surface.front()))) {
         size_t j = SkipSpaces(k + conn->surface.size());
         std::optional<DatePoint> q = ParseDatePoint(j, &*p1, true);
-        if (q && !(p1->bare_year && !q->y_given && !q->bare_year)) {
+        // 2030年から2027年へ: a change of date, two dates, not a range.
+        bool change = q && conn->surface == U"から" &&
+                      tb_.change_markers.Match(t_, q->end) != nullptr &&
+                      tb_.date_range_closers.Match(t_, q->end) == nullptr;
+        if (q && !change && !(p1->bare_year && !q->y_given && !q->bare_year)) {
           p2 = q;
           end = q->end;
           if (const auto* closer = tb_.date_range_closers.Match(t_, end)) {
@@ -1429,6 +1782,10 @@ class Scanner {
       }
     }
     if (p1->period != nullptr && p1->period->deadline) deadline = true;
+    // "by October", 10月までに: a deadline lies ahead of the ref.
+    if (deadline && !p2 && !p1->y_given && p1->m && !p1->d && p1->direction == kNoDirection) {
+      p1->direction = kOnOrAfter;
+    }
     // "in 2025": the preposition is not part of the date.
     if (!prefixed) begin = p1->begin;
 
@@ -1437,7 +1794,9 @@ class Scanner {
     if (p2) {
       Ymd s2, e2;
       if (!Resolve(*p2, &*p1, s2, e2)) return end;
-      if (DaysFromCivil(e2) < DaysFromCivil(s)) return pos;
+      if (DaysFromCivil(e2) < DaysFromCivil(s)) {
+        return opened || deadline ? pos : TryDate(pos, false);
+      }
       e = e2;
     }
     MentionInfo info;

@@ -39,6 +39,12 @@ struct MentionInfo {
   bool relative = false;
   // For fiscal-year dates, the id of the calendar used ("japan", "nvidia").
   std::string fiscal_calendar;
+  // A vague magnitude: 数万基, 数百億ドル規模, "tens of thousands of GPUs",
+  // "several hundred thousand". The interval is the range the words allow
+  // (qualifier range, value null, high exclusive) and never an exact figure;
+  // analysts do not record such amounts as claims. Printed as "vague": true
+  // by mention_json.h.
+  bool vague = false;
 };
 
 // Immutable once built; one instance may be shared by all threads.

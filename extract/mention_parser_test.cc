@@ -100,6 +100,15 @@ TEST(NumberRulesTest, ReportsUnknownCalendarIdsWithFileAndLine) {
       << rules.status().message();
 }
 
+TEST(NumberRulesTest, ReportsANonPositiveUnitFactorWithFileAndLine) {
+  StatusOr<NumberRules> rules = LoadNumberRules(TestData("broken_factor"));
+  ASSERT_FALSE(rules.ok());
+  EXPECT_EQ(rules.status().code(), StatusCode::kInvalidArgument);
+  EXPECT_NE(rules.status().message().find("broken_factor/numbers/a.toml:4: factor must be positive"),
+            std::string::npos)
+      << rules.status().message();
+}
+
 TEST(NumberRulesTest, FailsOnAFolderWithoutRuleFiles) {
   StatusOr<NumberRules> rules = LoadNumberRules(TestData("empty"));
   ASSERT_FALSE(rules.ok());
@@ -342,6 +351,61 @@ TEST(MentionParserTest, FurnitureIsDroppedOnlyWhenAsked) {
   EXPECT_EQ(RealParser().Parse("5 min read").size(), 1u);
   EXPECT_TRUE(RealParser().Parse("12件のコメント", skip).empty());
   EXPECT_EQ(RealParser().Parse("12件のコメント").size(), 1u);
+}
+
+TEST(MentionParserTest, ParseDetailedMarksOnlyVagueMagnitudesAsVague) {
+  struct Case {
+    std::string text;
+    std::vector<bool> vague;
+  };
+  const std::vector<Case> cases = {
+      {"数万基と5万基", {true, false}},
+      {"数百億ドル規模", {true}},
+      {"tens of thousands of GPUs and 260,000 GPUs", {true, false}},
+      {"several hundred thousand", {true}},
+      {"十数万人", {true}},
+      {"3割前後", {false}},
+  };
+  for (const Case& c : cases) {
+    std::vector<MentionInfo> m = RealParser().ParseDetailed(c.text);
+    ASSERT_EQ(m.size(), c.vague.size()) << c.text << " -> " << MentionsToJsonLine("null", m);
+    for (size_t i = 0; i < m.size(); ++i) {
+      EXPECT_EQ(m[i].vague, c.vague[i]) << c.text << " [" << i << "]";
+      if (m[i].vague) {
+        // Never an exact figure: no point value, an interval with an open top.
+        EXPECT_FALSE(m[i].mention.interval.value.has_value()) << c.text;
+        EXPECT_EQ(m[i].mention.interval.qualifier, Qualifier::kRange) << c.text;
+        EXPECT_FALSE(m[i].mention.interval.high_inclusive) << c.text;
+      }
+    }
+  }
+}
+
+TEST(MentionParserTest, ShareCountsWithAScaleOrQualifierAreNotFurniture) {
+  ParseOptions skip;
+  skip.skip_furniture = true;
+  EXPECT_TRUE(RealParser().Parse("1,318 shares", skip).empty());
+  std::vector<Mention> scaled = RealParser().Parse("up to 160 million shares", skip);
+  ASSERT_EQ(scaled.size(), 1u);
+  EXPECT_EQ(scaled[0].unit, "shares");
+  EXPECT_EQ(scaled[0].interval.high, 160000000);
+  std::vector<Mention> qualified = RealParser().Parse("about 20,000 shares", skip);
+  ASSERT_EQ(qualified.size(), 1u);
+  EXPECT_EQ(qualified[0].interval.qualifier, Qualifier::kApprox);
+  EXPECT_EQ(RealParser().Parse("1,318 shares").size(), 1u);
+}
+
+TEST(MentionParserTest, BareMonthsAndWeekdaysAreRelativeAndNeedARef) {
+  ParseOptions options;
+  options.ref = "2026-02-17";  // a Tuesday
+  std::vector<MentionInfo> m =
+      RealParser().ParseDetailed("In October and January, and on Friday", options);
+  ASSERT_EQ(m.size(), 3u) << MentionsToJsonLine("null", m);
+  EXPECT_EQ(m[0].mention.date->start, "2025-10-01");
+  EXPECT_EQ(m[1].mention.date->start, "2026-01-01");
+  EXPECT_EQ(m[2].mention.date->start, "2026-02-13");
+  for (const MentionInfo& info : m) EXPECT_TRUE(info.relative);
+  EXPECT_TRUE(RealParser().Parse("In October and January, and on Friday").empty());
 }
 
 TEST(MentionParserTest, IsSafeToShareAcrossThreads) {

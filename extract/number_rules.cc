@@ -123,7 +123,8 @@ void NumberRules::Tables::Finish() {
                     &deadline_suffixes, &date_range_connectors,
                     &date_range_closers, &negative_words, &products,
                     &furniture_after, &furniture_before, &ordinal_prefixes,
-                    &ordinal_suffixes}) {
+                    &ordinal_suffixes, &en_vague_multipliers, &vague_joiners,
+                    &indefinite_articles, &partitives}) {
     lex->Finish();
   }
   en_words.Finish();
@@ -137,6 +138,9 @@ void NumberRules::Tables::Finish() {
   fiscal_after.Finish();
   fiscal_before.Finish();
   month_names.Finish();
+  weekday_names.Finish();
+  date_directions.Finish();
+  en_vague_plurals.Finish();
   relative_words.Finish();
   periods_after_year.Finish();
   periods_after_month.Finish();
@@ -158,6 +162,11 @@ void NumberRules::Tables::Finish() {
   AddStarts(eras, start_chars, start_words);
   AddStarts(fiscal_before, start_chars, start_words);
   AddStarts(month_names, start_chars, start_words);
+  AddStarts(weekday_names, start_chars, start_words);
+  AddStarts(date_directions, start_chars, start_words);
+  AddStarts(en_vague_multipliers, start_chars, start_words);
+  AddStarts(en_vague_plurals, start_chars, start_words);
+  AddStarts(indefinite_articles, start_chars, start_words);
   AddStarts(relative_words, start_chars, start_words);
   AddStarts(periods_before, start_chars, start_words);
   AddStarts(deadline_prefixes, start_chars, start_words);
@@ -241,6 +250,23 @@ class FileLoader {
                               ".." + std::to_string(max));
     }
     return std::optional<int64_t>(v);
+  }
+
+  // A positive number (integer or float); `fallback` when absent.
+  StatusOr<double> Positive(const toml::table& table, std::string_view key,
+                            double fallback) const {
+    const toml::node* node = table.get(key);
+    if (node == nullptr) return fallback;
+    double v = 0;
+    if (node->is_integer()) {
+      v = static_cast<double>(node->as_integer()->get());
+    } else if (node->is_floating_point()) {
+      v = node->as_floating_point()->get();
+    } else {
+      return Error(*node, std::string(key) + " must be a number");
+    }
+    if (!(v > 0) || !std::isfinite(v)) return Error(*node, std::string(key) + " must be positive");
+    return v;
   }
 
   StatusOr<bool> Bool(const toml::table& table, std::string_view key) const {
@@ -363,6 +389,24 @@ class FileLoader {
       }
       return Status::Ok();
     }
+    if (key == "vague_multipliers") return WordList(node, key, t_.en_vague_multipliers);
+    if (key == "vague_joiners") return WordList(node, key, t_.vague_joiners);
+    if (key == "indefinite") return WordList(node, key, t_.indefinite_articles);
+    if (key == "vague_plural") {
+      return EachTable(node, key, [&](const toml::table& e) -> Status {
+        RETURN_IF_ERROR(CheckKeys(e, {"word", "low", "high"}, "vague_plural"));
+        ASSIGN_OR_RETURN(std::string word, Str(e, "word", true));
+        VaguePluralInfo info;
+        ASSIGN_OR_RETURN(info.low, Positive(e, "low", 0));
+        ASSIGN_OR_RETURN(info.high, Positive(e, "high", 0));
+        if (e.get("low") == nullptr || e.get("high") == nullptr) {
+          return Error(e, "a vague plural needs low and high");
+        }
+        if (info.high <= info.low) return Error(e, "high must be above low");
+        t_.en_vague_plurals.Add(U32(word), true, info);
+        return Status::Ok();
+      });
+    }
     if (key == "en_word") {
       return EachTable(node, key, [&](const toml::table& e) -> Status {
         RETURN_IF_ERROR(CheckKeys(e, {"word", "value", "type"}, "en_word"));
@@ -402,7 +446,8 @@ class FileLoader {
     // qualifiers.toml
     if (key == "qualifier") {
       return EachTable(node, key, [&](const toml::table& e) -> Status {
-        RETURN_IF_ERROR(CheckKeys(e, {"surface", "position", "qualifier"}, "qualifier"));
+        RETURN_IF_ERROR(
+            CheckKeys(e, {"surface", "position", "qualifier", "after_unit"}, "qualifier"));
         ASSIGN_OR_RETURN(std::string surface, Str(e, "surface", true));
         std::string position;
         RETURN_IF_ERROR(Position(e, {"prefix", "suffix"}, position));
@@ -411,8 +456,12 @@ class FileLoader {
         if (!q || *q == Qualifier::kRange) {
           return Error(*e.get("qualifier"), "unknown qualifier \"" + name + "\"");
         }
+        ASSIGN_OR_RETURN(bool after_unit, Bool(e, "after_unit"));
+        if (after_unit && position != "suffix") {
+          return Error(*e.get("after_unit"), "after_unit is for suffix qualifiers");
+        }
         (position == "prefix" ? t_.prefix_qualifiers : t_.suffix_qualifiers)
-            .Add(U32(surface), true, QualifierInfo{*q});
+            .Add(U32(surface), true, QualifierInfo{*q, after_unit});
         return Status::Ok();
       });
     }
@@ -434,7 +483,9 @@ class FileLoader {
     // counters.toml
     if (key == "unit") {
       return EachTable(node, key, [&](const toml::table& e) -> Status {
-        RETURN_IF_ERROR(CheckKeys(e, {"surface", "kind", "noun", "case_sensitive"}, "unit"));
+        RETURN_IF_ERROR(CheckKeys(e, {"surface", "kind", "noun", "case_sensitive", "measure",
+                                      "factor", "minor", "minor_factor", "not_before"},
+                                  "unit"));
         ASSIGN_OR_RETURN(std::string surface, Str(e, "surface", true));
         ASSIGN_OR_RETURN(std::string kind, Str(e, "kind", false));
         UnitInfo info;
@@ -443,6 +494,18 @@ class FileLoader {
         else if (kind == "points") info.kind = UnitKind::kPoints;
         else return Error(*e.get("kind"), "kind must be counter, percent or points");
         ASSIGN_OR_RETURN(info.noun, Bool(e, "noun"));
+        ASSIGN_OR_RETURN(info.measure, Bool(e, "measure"));
+        ASSIGN_OR_RETURN(info.factor, Positive(e, "factor", 1));
+        ASSIGN_OR_RETURN(std::string minor, Str(e, "minor", false));
+        info.minor = U32(minor);
+        ASSIGN_OR_RETURN(info.minor_factor, Positive(e, "minor_factor", 1));
+        if (e.get("minor_factor") != nullptr && minor.empty()) {
+          return Error(*e.get("minor_factor"), "minor_factor needs minor");
+        }
+        if (const toml::node* nb = e.get("not_before")) {
+          ASSIGN_OR_RETURN(auto words, Strings(*nb, "not_before"));
+          for (auto& [w, line] : words) info.not_before.push_back(U32(w));
+        }
         ASSIGN_OR_RETURN(bool cs, Bool(e, "case_sensitive"));
         t_.units.Add(U32(surface), !cs, info);
         return Status::Ok();
@@ -456,6 +519,12 @@ class FileLoader {
         t_.modifier_stopwords.push_back(lower);
       }
       std::sort(t_.modifier_stopwords.begin(), t_.modifier_stopwords.end());
+      return Status::Ok();
+    }
+    if (key == "partitives") return WordList(node, key, t_.partitives);
+    if (key == "partitive_stop_endings") {
+      ASSIGN_OR_RETURN(auto words, Strings(node, key));
+      for (auto& [w, line] : words) t_.partitive_stop_endings.push_back(w);
       return Status::Ok();
     }
     // currencies.toml
@@ -544,13 +613,43 @@ class FileLoader {
     // date_words.toml
     if (key == "month") {
       return EachTable(node, key, [&](const toml::table& e) -> Status {
-        RETURN_IF_ERROR(CheckKeys(e, {"surface", "month", "case_sensitive"}, "month"));
+        RETURN_IF_ERROR(CheckKeys(
+            e, {"surface", "month", "case_sensitive", "abbreviation", "ambiguous"}, "month"));
         ASSIGN_OR_RETURN(std::string surface, Str(e, "surface", true));
         ASSIGN_OR_RETURN(auto month, Int(e, "month", true, 1, 12));
         ASSIGN_OR_RETURN(bool cs, Bool(e, "case_sensitive"));
-        t_.month_names.Add(U32(surface), !cs, MonthInfo{static_cast<int>(*month)});
+        MonthInfo info{static_cast<int>(*month)};
+        ASSIGN_OR_RETURN(info.abbreviation, Bool(e, "abbreviation"));
+        ASSIGN_OR_RETURN(info.ambiguous, Bool(e, "ambiguous"));
+        t_.month_names.Add(U32(surface), !cs, info);
         return Status::Ok();
       });
+    }
+    if (key == "weekday") {
+      return EachTable(node, key, [&](const toml::table& e) -> Status {
+        RETURN_IF_ERROR(CheckKeys(e, {"surface", "weekday", "case_sensitive"}, "weekday"));
+        ASSIGN_OR_RETURN(std::string surface, Str(e, "surface", true));
+        ASSIGN_OR_RETURN(auto day, Int(e, "weekday", true, 0, 6));
+        ASSIGN_OR_RETURN(bool cs, Bool(e, "case_sensitive"));
+        t_.weekday_names.Add(U32(surface), !cs, WeekdayInfo{static_cast<int>(*day)});
+        return Status::Ok();
+      });
+    }
+    if (key == "date_direction") {
+      return EachTable(node, key, [&](const toml::table& e) -> Status {
+        RETURN_IF_ERROR(CheckKeys(e, {"surface", "direction"}, "date_direction"));
+        ASSIGN_OR_RETURN(std::string surface, Str(e, "surface", true));
+        ASSIGN_OR_RETURN(auto dir, Int(e, "direction", true, -1, 1));
+        t_.date_directions.Add(U32(surface), true, DirectionInfo{static_cast<int>(*dir)});
+        return Status::Ok();
+      });
+    }
+    if (key == "bare_month_lookahead") {
+      if (!node.is_integer() || node.as_integer()->get() < 0 || node.as_integer()->get() > 11) {
+        return Error(node, "bare_month_lookahead must be an integer in 0..11");
+      }
+      t_.bare_month_lookahead = static_cast<int>(node.as_integer()->get());
+      return Status::Ok();
     }
     if (key == "relative") {
       return EachTable(node, key, [&](const toml::table& e) -> Status {
@@ -613,14 +712,16 @@ class FileLoader {
     if (key == "deadline_suffixes") return WordList(node, key, t_.deadline_suffixes);
     if (key == "date_range_connectors") return WordList(node, key, t_.date_range_connectors);
     if (key == "date_range_closers") return WordList(node, key, t_.date_range_closers);
-    if (key == "year_prepositions") {
+    if (key == "year_prepositions" || key == "month_cues") {
+      std::vector<std::string>& list =
+          key == "year_prepositions" ? t_.year_prepositions : t_.month_cues;
       ASSIGN_OR_RETURN(auto words, Strings(node, key));
       for (auto& [w, line] : words) {
         std::string lower = w;
         for (char& ch : lower) ch = static_cast<char>(AsciiLower(static_cast<unsigned char>(ch)));
-        t_.year_prepositions.push_back(lower);
+        list.push_back(lower);
       }
-      std::sort(t_.year_prepositions.begin(), t_.year_prepositions.end());
+      std::sort(list.begin(), list.end());
       return Status::Ok();
     }
     // negatives.toml

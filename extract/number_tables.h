@@ -147,10 +147,30 @@ struct UnitInfo {
   // English nouns follow the number after a space ("260,000 GPUs") and may
   // have modifiers between ("260,000 Nvidia GPUs"); Japanese counters attach.
   bool noun = false;
+  // A unit of measurement: "a gigawatt" reads as 1 and "5-gigawatt" as 5.
+  bool measure = false;
+  // The figure is multiplied by this (割: 3割 = 30 percent).
+  double factor = 1;
+  // An optional smaller unit after this one, with its own factor
+  // (2割5分 = 25 percent); empty when there is none.
+  std::u32string minor;
+  double minor_factor = 1;
+  // The unit is no unit when one of these follows it (割引 is, 割合 is not:
+  // 割 before 合 當 る り is a word or a verb).
+  std::vector<std::u32string> not_before;
 };
 
 struct QualifierInfo {
   Qualifier qualifier = Qualifier::kExact;
+  // Only after a unit or currency (級: "4,600億パラメーター級", not "3級").
+  bool after_unit = false;
+};
+
+// An English plural of a magnitude ("tens", "thousands"): the interval
+// [low, high) it stands for; `low` is also its factor in a chain
+// ("tens of thousands" = [10, 100) * 1000).
+struct VaguePluralInfo {
+  double low = 1, high = 10;
 };
 
 struct CurrencyInfo {
@@ -187,6 +207,21 @@ struct PeriodInfo {
 
 struct MonthInfo {
   int month = 1;
+  // "Jan", "Sept": only with a day or year after it, never bare.
+  bool abbreviation = false;
+  // "May", "March", "August" are also ordinary words: bare, they need a cue
+  // word before them ("in May") or a place inside a sentence after a
+  // lower-case word ("the March report").
+  bool ambiguous = false;
+};
+
+struct WeekdayInfo {
+  int weekday = 0;  // 0 = Sunday ... 6 = Saturday
+};
+
+// "next", "last", "this" before a bare month or weekday name.
+struct DirectionInfo {
+  int direction = 0;  // -1 the one before the ref, 0 this one, 1 the one after
 };
 
 struct EraInfo {
@@ -235,6 +270,10 @@ struct NumberRules::Tables {
   std::unordered_map<char32_t, double> small_units;  // 十 百 千
   std::unordered_map<char32_t, double> big_scales;   // 万 億 兆 京
   std::u32string vague;                              // 数
+  Lexicon<Empty> en_vague_multipliers;               // several, a few
+  Lexicon<VaguePluralInfo> en_vague_plurals;         // tens, thousands
+  Lexicon<Empty> vague_joiners;                      // of ("tens of thousands")
+  Lexicon<Empty> indefinite_articles;                // a, an ("a gigawatt")
   Lexicon<EnWordInfo> en_words;
   Lexicon<ScaleInfo> en_scales;
   Lexicon<Empty> ordinal_prefixes, ordinal_suffixes;  // 第; st nd rd th
@@ -248,6 +287,8 @@ struct NumberRules::Tables {
   // counters.toml
   Lexicon<UnitInfo> units;
   std::vector<std::string> modifier_stopwords;  // sorted
+  Lexicon<Empty> partitives;                    // of the, of those
+  std::vector<std::string> partitive_stop_endings;  // est: "of the biggest"
   // currencies.toml
   Lexicon<CurrencyInfo> prefix_currencies, suffix_currencies;
   // eras.toml
@@ -259,6 +300,10 @@ struct NumberRules::Tables {
   Lexicon<FiscalMarkerInfo> fiscal_before;  // FY, fiscal year, fiscal
   // date_words.toml
   Lexicon<MonthInfo> month_names;
+  Lexicon<WeekdayInfo> weekday_names;
+  Lexicon<DirectionInfo> date_directions;      // next, last, this
+  std::vector<std::string> month_cues;         // sorted, lower case: in, since, early
+  int bare_month_lookahead = 0;                // months after the ref a bare month may be
   Lexicon<RelativeInfo> relative_words;
   Lexicon<PeriodInfo> periods_after_year, periods_after_month, periods_before;
   Lexicon<PeriodInfo> periods_standalone;  // 年末 年内: the ref's year

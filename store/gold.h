@@ -6,6 +6,7 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -38,9 +39,52 @@ struct ConflictCheck {
   std::string found_class;
 };
 
+// A claim's time as the eval compares and lists it (relation is the
+// contract's name: by, as_of, during, on).
+struct EvalTime {
+  std::string start;
+  std::string end;
+  std::string relation;
+  friend bool operator==(const EvalTime&, const EvalTime&) = default;
+};
+
+// A gold claim (in the misses) or a stored claim (in the false positives and
+// on either side of a mismatch), reduced to what an engineer needs to find it.
+struct EvalListedClaim {
+  std::string url;  // the gold page path ("/news/..."): stored claims are listed under it
+  std::string kind;
+  std::string text;
+  std::optional<double> value;
+  std::optional<double> low;
+  std::optional<double> high;
+  bool low_inclusive = true;
+  bool high_inclusive = true;
+  std::optional<EvalTime> time;
+  std::string subject;       // "" when none
+  std::string counterparty;  // "" when none
+  std::string status;        // "" when none
+  std::string product;       // "" when none
+  std::string note;          // gold only: the analyst's note, when present
+  std::string claim_id;      // stored only
+  std::string rule;          // stored only: the rule that produced it
+};
+
+// A gold claim and a stored claim that agree on page and figure but differ in
+// `field`: "kind" (same surface and figure, other kind: not a match, so
+// counted as one miss and one false positive) or, for matched pairs,
+// "subject", "time", "counterparty", "status" or "product".
+struct EvalMismatch {
+  std::string field;
+  std::string expected;  // the gold's value, display form ("" = none)
+  std::string got;       // the stored claim's
+  EvalListedClaim gold;
+  EvalListedClaim stored;
+};
+
 struct EvalReport {
   std::vector<EvalRow> by_kind;  // one row per kind present in gold or stored, sorted
   EvalRow overall;
+  std::string gold_dir;  // the folder the gold was read from (after ResolveGoldDir)
   int64_t gold_files = 0;
   int64_t gold_claims = 0;
   int64_t stored_claims_scored = 0;
@@ -48,8 +92,39 @@ struct EvalReport {
   int64_t subject_matched = 0;        // matched pairs
   int64_t subject_correct = 0;        // of which the subject agrees
   double subject_accuracy = 0;
-  std::vector<std::string> false_positives;  // "url: kind text", for debugging
+  // Matched pairs of non-date kinds; correct when both times are null or
+  // start, end and relation all agree.
+  int64_t time_matched = 0;
+  int64_t time_correct = 0;
+  double time_accuracy = 0;
+  // Matched pairs whose gold names a counterparty; correct when equal.
+  int64_t counterparty_matched = 0;
+  int64_t counterparty_correct = 0;
+  double counterparty_accuracy = 0;
+  // Matched pairs whose gold has a status; correct when equal.
+  int64_t status_matched = 0;
+  int64_t status_correct = 0;
+  double status_accuracy = 0;
+  // Matched pairs where either side names a product; correct when equal.
+  int64_t product_matched = 0;
+  int64_t product_correct = 0;
+  double product_accuracy = 0;
+  // Every unmatched claim as "url: kind text" (wrong-kind pairs included).
+  std::vector<std::string> false_positives;
   std::vector<std::string> false_negatives;
+  // The same, in detail, in page order. A wrong-kind pair is listed once, in
+  // wrong_kind, instead of here: missed.size() + wrong_kind.size() ==
+  // overall.fn and false_positive_claims.size() + wrong_kind.size() ==
+  // overall.fp.
+  std::vector<EvalListedClaim> missed;
+  std::vector<EvalListedClaim> false_positive_claims;
+  std::vector<EvalMismatch> wrong_kind;
+  // Matched pairs whose field differs from the gold (field as named).
+  std::vector<EvalMismatch> wrong_subject;
+  std::vector<EvalMismatch> wrong_time;  // non-date kinds only
+  std::vector<EvalMismatch> wrong_counterparty;
+  std::vector<EvalMismatch> wrong_status;
+  std::vector<EvalMismatch> wrong_product;
   bool conflicts_evaluated = false;  // conflicts.json present and conflicts given
   std::vector<ConflictCheck> expected;
   std::vector<ConflictCheck> must_not_raise;
@@ -57,26 +132,54 @@ struct EvalReport {
   int must_not_raise_violated = 0;
 };
 
-// Scores `stored` claims against the gold under `gold_dir`. A stored claim
-// matches a gold claim when its URL ends with the gold URL path (query and
-// fragment ignored), the kinds agree and the figure agrees (value, or
-// low/high, within 1e-6 relative; for dates the time range); matching is
-// greedy and one-to-one, same-surface pairs first. Stored claims from pages
-// without gold are ignored and counted. With `conflicts`, also checks
-// conflicts.json's expected and must_not_raise entries against them.
-// NotFound when `gold_dir` has no *.jsonl file; InvalidArgument naming
-// file:line for a malformed gold line or conflicts.json.
+// The folder holding the gold *.jsonl files: `path` itself when it has one,
+// else `path`/gold when that has one, so that both `corpus/gold` and
+// `corpus/` name the corpus gold. NotFound (naming `path`) when neither has a
+// *.jsonl file or `path` does not exist; IoError when it cannot be listed.
+StatusOr<std::filesystem::path> ResolveGoldDir(const std::filesystem::path& path);
+
+// Scores `stored` claims against the gold under ResolveGoldDir(`gold_dir`).
+// A stored claim matches a gold claim when its URL ends with the gold URL
+// path (query and fragment ignored), the kinds agree and the figure agrees
+// (value, or low/high, within 1e-6 relative; for dates the time range);
+// matching is greedy and one-to-one, in passes: same surface and subject,
+// same surface, same subject, then figure only. An unmatched stored claim
+// with the surface and figure of an unmatched gold claim of another kind
+// is paired with it in wrong_kind (still one miss and one false positive).
+// Stored claims from pages without gold are ignored and counted. With
+// `conflicts`, also checks conflicts.json's expected and must_not_raise
+// entries against them: each claim reference ({url, text[, subject]}, as
+// written in the gold files) names gold claims, and a conflict member stands
+// for it when it is the stored claim (by id) matched to such a gold claim,
+// whatever its surface; only for a gold claim left unmatched does a member
+// with exactly the referenced text on that page count instead. Errors: those
+// of ResolveGoldDir; InvalidArgument naming file:line for a malformed gold
+// line, naming conflicts.json for a malformed conflicts.json, and
+// "<path>/conflicts.json: <list> entry N: no gold claim <url> <text>" (N from
+// 1; list expected, must_not_raise or tolerated) for a reference that names
+// no gold claim.
 StatusOr<EvalReport> EvaluateAgainstGold(const std::vector<Claim>& stored,
                                          const std::filesystem::path& gold_dir);
 StatusOr<EvalReport> EvaluateAgainstGold(const std::vector<Claim>& stored,
                                          const std::vector<Conflict>& conflicts,
                                          const std::filesystem::path& gold_dir);
 
-// A table for people: one row per kind, the overall row, subject accuracy,
-// ignored claims and the conflict checks.
-std::string EvalReportToText(const EvalReport& report);
+// How many entries each list of the rendered report shows; nullopt: all.
+struct EvalRenderOptions {
+  std::optional<size_t> max_list;
+};
 
-// The same as one JSON object (for scripts).
-std::string EvalReportToJson(const EvalReport& report);
+// For people: first a table (one row per kind, the overall row), the
+// accuracies, ignored claims and the conflict checks; then the sections
+// "Missed (N)", "False positives (N)", "Wrong kind (N)", "Wrong subject (N)",
+// "Wrong time (N)", "Wrong counterparty (N)", "Wrong status (N)" and
+// "Wrong product (N)", each grouped by page, one claim per line. A list
+// cut by max_list ends with "... and K more".
+std::string EvalReportToText(const EvalReport& report, const EvalRenderOptions& options = {});
+
+// The same as one JSON object (for scripts): the table fields, then the lists
+// as arrays of objects ("missed", "false_positive_claims", "wrong_kind",
+// "wrong_subject", ...; cut by max_list) and "list_counts", their full sizes.
+std::string EvalReportToJson(const EvalReport& report, const EvalRenderOptions& options = {});
 
 }  // namespace newsclaim::store
