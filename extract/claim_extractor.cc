@@ -93,6 +93,7 @@ struct Analysis {
   std::vector<LexiconMatch> gpu_words;
   std::vector<Token> tokens;  // only for Japanese sentences with a figure
   bool has_gpu = false;       // a GPU word or a GPU product
+  bool boilerplate = false;   // in press-release boilerplate: no claims
   std::vector<int64_t> byte_of_cp;  // of sentence->text, for claim surfaces
 };
 
@@ -133,6 +134,11 @@ struct Hedging {
   std::vector<std::string> hedges;  // as written (NFKC), in sentence order
   std::string attribution;
 };
+
+// Gazetteer types that grant subsidies rather than receive them.
+bool IsGovernmentType(const std::string& type) {
+  return type == "government" || type == "ministry" || type == "agency";
+}
 
 bool Overlaps(int64_t a0, int64_t a1, int64_t b0, int64_t b1) {
   return a0 < b1 && b0 < a1;
@@ -190,6 +196,7 @@ struct ClaimExtractor::Impl {
   std::vector<Claim> Extract(const Article& article, std::string_view url);
 
  private:
+  std::optional<bool> BoilerplateHeading(const std::string& paragraph) const;
   Analysis Analyze(const Sentence& sentence, const Article& article,
                    const ArticleContext& context);
   void FindEntities(Analysis* a, const ArticleContext& context) const;
@@ -258,8 +265,22 @@ std::vector<Claim> ClaimExtractor::Impl::Extract(const Article& article,
   std::vector<Claim> claims;
   ArticleContext context;
   const std::string published = article.published.substr(0, 10);
-  for (const Sentence& sentence : splitter.Split(article.text)) {
+  const std::vector<Sentence> sentences = splitter.Split(article.text);
+  std::vector<int> sentences_in_paragraph;
+  for (const Sentence& sentence : sentences) {
+    if (sentence.paragraph >= static_cast<int>(sentences_in_paragraph.size())) {
+      sentences_in_paragraph.resize(sentence.paragraph + 1, 0);
+    }
+    ++sentences_in_paragraph[sentence.paragraph];
+  }
+  bool in_boilerplate = false;
+  for (const Sentence& sentence : sentences) {
+    if (sentences_in_paragraph[sentence.paragraph] == 1) {
+      std::optional<bool> heading = BoilerplateHeading(sentence.normalized);
+      if (heading) in_boilerplate = *heading;
+    }
     Analysis a = Analyze(sentence, article, context);
+    a.boilerplate = in_boilerplate;
     std::vector<Claim> sentence_claims;
     std::optional<Hedging> hedging;  // found once, for the first claim
     for (size_t i = 0; i < a.mentions.size(); ++i) {
@@ -351,6 +372,25 @@ std::vector<Claim> ClaimExtractor::Impl::Extract(const Article& article,
     for (Claim& claim : sentence_claims) claims.push_back(std::move(claim));
   }
   return claims;
+}
+
+// For a one-sentence paragraph: nullopt when it is no heading (it ends in
+// punctuation or is long), else whether it opens boilerplate.
+std::optional<bool> ClaimExtractor::Impl::BoilerplateHeading(
+    const std::string& paragraph) const {
+  const std::u32string norm = DecodeUtf8(paragraph);
+  if (norm.empty() || norm.size() > 60) return std::nullopt;
+  static constexpr std::u32string_view kFinal = U".。!?！？:：";
+  if (kFinal.find(norm.back()) != std::u32string_view::npos) return std::nullopt;
+  const std::u32string folded = FoldCodePoints(norm);
+  LexiconMatch match = tables->boilerplate_headings.MatchAt(folded, norm, 0);
+  if (match.value < 0) return false;
+  const int64_t n = static_cast<int64_t>(norm.size());
+  if (match.end == n || !IsAsciiLetter(norm[match.end - 1])) return true;
+  // "About AMD", not "About the deal".
+  int64_t next = SkipSpaces(norm, match.end);
+  return next > match.end && next < n && norm[next] >= U'A' && norm[next] <= U'Z' &&
+         !StartsAt(norm, next, U"The ");
 }
 
 // ---- Analysis of one sentence ------------------------------------------------
@@ -686,7 +726,10 @@ bool ClaimExtractor::Impl::IsGpuUnit(const std::string& unit) const {
   std::u32string folded = DecodeUtf8(FoldForMatch(unit));
   if (IsWord(tables->gpu_words, folded)) return true;
   LexiconMatch product = tables->product_lexicon.MatchAt(folded, folded, 0);
-  return product.value >= 0 && product.end == static_cast<int64_t>(folded.size()) &&
+  const int64_t size = static_cast<int64_t>(folded.size());
+  // A plural product name counts too: "12,000 of the GB300s".
+  return product.value >= 0 &&
+         (product.end == size || (product.end == size - 1 && folded.back() == U's')) &&
          tables->products[product.value].gpu;
 }
 
@@ -799,6 +842,8 @@ const ClaimRule* ClaimExtractor::Impl::ChooseRule(
     const ArticleContext& context) const {
   const Mention& m = info.mention;
   if (m.equivalent_of) return nullptr;  // a conversion, not a second amount
+  if (info.vague) return nullptr;  // 数万基, "tens of thousands": no figure to record
+  if (a.boilerplate) return nullptr;
   // A figure inside a name is no figure ("RTX PRO 6000", "G42").
   for (const LexiconMatch& p : a.products) {
     if (Overlaps(p.start, p.end, m.start, m.end) &&
@@ -834,6 +879,14 @@ const ClaimRule* ClaimExtractor::Impl::ChooseRule(
       std::u32string w = DecodeUtf8(word);
       if (StartsAt(a.folded, after, w)) disqualified = true;
     }
+    const int64_t before = SkipSpacesBack(a.folded, m.start);
+    for (const std::string& word : rule.not_preceded_by) {
+      std::u32string w = DecodeUtf8(word);
+      if (before >= static_cast<int64_t>(w.size()) &&
+          StartsAt(a.folded, before - static_cast<int64_t>(w.size()), w)) {
+        disqualified = true;
+      }
+    }
     if (disqualified) continue;
     bool accepted = false;
     switch (rule.gpu_context) {
@@ -844,7 +897,10 @@ const ClaimRule* ClaimExtractor::Impl::ChooseRule(
         accepted = !m.unit.empty() && IsGpuUnit(m.unit);
         break;
       case GpuContext::kAdjacent:
-        accepted = GpuAdjacent(a, m, rule.window);
+        // "6 gigawatts of AMD GPUs", "300 servers with GPUs": a figure
+        // that counts its own noun counts that noun, not the GPUs nearby.
+        accepted = GpuAdjacent(a, m, rule.window) &&
+                   (a.ja || !rule.units.empty() || m.unit.empty() || IsGpuUnit(m.unit));
         break;
       case GpuContext::kTopic:
         accepted = a.has_gpu || (rule.previous_sentence && context.previous_has_gpu);
@@ -1054,6 +1110,16 @@ SubjectChoice ClaimExtractor::Impl::ChooseSubject(
             ExtendList(a, &e).size() == 1) {
           head = &e;
         }
+        // The receiver of a figure directed at it: さくらインターネットへの
+        // 最大501億円, 韓国向けの26万枚.
+        for (std::u32string_view directed : {std::u32string_view(U"への"),
+                                             std::u32string_view(U"向けの"),
+                                             std::u32string_view(U"向け")}) {
+          if (StartsAt(a.folded, pos, directed) &&
+              SkipSpaces(a.folded, pos + static_cast<int64_t>(directed.size())) == m.start) {
+            head = &e;
+          }
+        }
       } else {
         int64_t pos = SkipSpaces(a.folded, m.end);
         if (!StartsAt(a.folded, pos, U"of ")) continue;
@@ -1092,16 +1158,39 @@ SubjectChoice ClaimExtractor::Impl::ChooseSubject(
       break;
     }
   }
+  // A government that grants money to someone (政府はRapidusに対して…支援):
+  // the receiver is the subject and the government the counterparty. An
+  // equity investment (出資) keeps the investor as the subject.
+  if (choice.subjects.empty() && head == nullptr && kind == ClaimKind::kMoney &&
+      list.size() == 1 && IsGovernmentType(list.front()->type) &&
+      !tables->subject.grant_words.FindAll(a.folded, a.norm).empty()) {
+    for (const EntityRef& e : a.entities) {
+      if (e.mark == EntityRef::Mark::kReceiver && !e.maker && e.end <= m.start &&
+          !IsGovernmentType(e.type) && e.type != "country") {
+        choice.subjects.push_back(e.name);
+        choice.counterparty = list.front()->name;
+        break;
+      }
+    }
+  }
   if (choice.subjects.empty()) {
     for (const EntityRef* e : list) choice.subjects.push_back(e->name);
     choice.list = list.size() > 1;
   }
   if (choice.subjects.empty()) {
-    // A figure in a sentence that names a product and no organization
-    // describes the product (208億個のトランジスタ).
+    // A figure in a sentence whose topic is a product, with no organization
+    // before the figure, describes the product (B200は…208 billion
+    // transistors; "The MI450 delivers 30%"). A product the figure counts
+    // or that follows it (500台超のDGX B200システム, B300を…250台) does not.
     bool entity_before = std::any_of(a.entities.begin(), a.entities.end(),
                                      [&](const EntityRef& e) { return e.end <= m.start; });
-    bool about_product = !a.products.empty() && !entity_before &&
+    bool product_topic = std::any_of(a.products.begin(), a.products.end(),
+                                     [&](const LexiconMatch& p) {
+      if (p.end > m.start) return false;
+      if (!a.ja) return true;
+      return tables->subject.topic_markers.MatchAt(a.folded, a.norm, p.end).value >= 0;
+    });
+    bool about_product = product_topic && !entity_before &&
                          (kind == ClaimKind::kQuantity || kind == ClaimKind::kPercentage);
     // 5. Else the last topic of the article.
     if (!about_product && !context.subjects.empty()) {

@@ -212,6 +212,29 @@ TEST(ClaimExtractorTest, KeepsHedgesAndTheSourceTheyCredit) {
   }
 }
 
+TEST(ClaimExtractorTest, PressReleaseBoilerplateGivesNoClaims) {
+  const std::string release =
+      "SK Group will deploy 50,000 GPUs.\n\n"
+      "About the deal\n\n"
+      "SK Group will deploy 8,000 GPUs in 2026.\n\n"
+      "About SK Group\n\n"
+      "SK Group was founded in 1953 and runs 4,000 GPUs.\n\n"
+      "Forward-Looking Statements\n\n"
+      "This release says SK Group may buy 9,000 GPUs.\n\n"
+      "会社概要\n\n"
+      "SKグループは1万基のGPUを運用する。";
+  std::set<std::string> surfaces;
+  for (const Claim& claim : ExtractText(release)) surfaces.insert(claim.text);
+  // "About the deal" is a section of the story; "About SK Group" opens boilerplate.
+  EXPECT_EQ(surfaces, (std::set<std::string>{"50,000 GPUs", "8,000 GPUs", "2026"}));
+}
+
+TEST(ClaimExtractorTest, VagueAmountsAreNotClaims) {
+  EXPECT_TRUE(ExtractText("SK Group will deploy tens of thousands of GPUs.").empty());
+  EXPECT_TRUE(ExtractText("SKグループは数万基のGPUを導入する。").empty());
+  EXPECT_EQ(ExtractText("SK Group will deploy 20,000 GPUs.").size(), 1u);
+}
+
 TEST(ClaimExtractorTest, ABareCounterWithoutGpuTopicIsAQuantity) {
   std::vector<Claim> claims = ExtractText("韓国は原子炉を2基建設する。");
   ASSERT_EQ(claims.size(), 1u);

@@ -355,7 +355,7 @@ Status LoadRule(const FileContext& file, const toml::table& table,
   RETURN_IF_ERROR(file.CheckKeys(
       table,
       {"id", "kind", "lang", "mentions", "units", "not_units", "gpu_context",
-       "window", "previous_sentence", "not_followed_by", "unit", "status",
+       "window", "previous_sentence", "not_followed_by", "not_preceded_by", "unit", "status",
        "examples", "non_examples"},
       "a claim rule"));
   ClaimRule rule;
@@ -416,6 +416,9 @@ Status LoadRule(const FileContext& file, const toml::table& table,
   ASSIGN_OR_RETURN(std::vector<std::string> not_followed_by,
                    file.Strings(table, "not_followed_by", "word"));
   rule.not_followed_by = Folded(not_followed_by);
+  ASSIGN_OR_RETURN(std::vector<std::string> not_preceded_by,
+                   file.Strings(table, "not_preceded_by", "word"));
+  rule.not_preceded_by = Folded(not_preceded_by);
   ASSIGN_OR_RETURN(std::string status, file.String(table, "status", false, "status"));
   if (status.empty() || status == "all") {
     rule.status_from = ClaimRule::StatusFrom::kAll;
@@ -497,6 +500,7 @@ Status LoadSubjectWords(const FileContext& file, const toml::table& table,
       {"partner_preps", &subject.partner_preps},
       {"org_heads", &subject.org_heads},
       {"non_organizations", &subject.non_organizations},
+      {"grant_words", &subject.grant_words},
   };
   for (const auto& [key, node] : InFileOrder(table)) {
     auto it = std::find_if(std::begin(lists), std::end(lists),
@@ -578,11 +582,14 @@ Status LoadClaimFile(const FileContext& file, const toml::table& root,
   RETURN_IF_ERROR(file.CheckKeys(
       root,
       {"rule", "gpu_words", "status", "status_verbs", "time", "anaphora", "subject",
-       "hedges", "sources"},
+       "hedges", "sources", "boilerplate_headings"},
       "a claims file"));
   ASSIGN_OR_RETURN(std::vector<std::string> gpu_words,
                    file.Strings(root, "gpu_words", "GPU word"));
   for (const std::string& word : gpu_words) tables->gpu_words.Add(word, 0);
+  ASSIGN_OR_RETURN(std::vector<std::string> headings,
+                   file.Strings(root, "boilerplate_headings", "boilerplate heading"));
+  for (const std::string& word : headings) tables->boilerplate_headings.Add(word, 0);
   ASSIGN_OR_RETURN(const toml::table* status, file.SubTable(root, "status"));
   if (status != nullptr) RETURN_IF_ERROR(LoadStatusWords(file, *status, tables));
   ASSIGN_OR_RETURN(const toml::table* verbs, file.SubTable(root, "status_verbs"));

@@ -76,6 +76,8 @@ struct ClaimRule {
   bool previous_sentence = false;  // kTopic: the previous sentence counts
   // Words right after the figure that disqualify it (1基あたり: a rate).
   std::vector<std::string> not_followed_by;  // folded
+  // Words right before the figure that make it a rate (1台あたり8基).
+  std::vector<std::string> not_preceded_by;  // folded
   // The claim's unit: a literal ("GPU", "%"), {currency} or {counter}
   // (the mention's counter or noun: 人, 社, data centers).
   std::string unit;
@@ -103,6 +105,7 @@ struct SubjectWords {
   Lexicon partner_preps;       // with: before a partner (en)
   Lexicon org_heads;           // Group, Corp.: end a capitalized organization (en)
   Lexicon non_organizations;   // 自社, 各社: MeCab's 組織 that name no one
+  Lexicon grant_words;         // 助成, 支援, subsidy: a government gives money
 };
 
 struct ClaimRules::Tables {
@@ -129,6 +132,9 @@ struct ClaimRules::Tables {
   static constexpr int kCreditOnly = 4;
   static constexpr int kSentenceFinal = 8;
   Lexicon hedge_words;
+  // Headings that open press-release boilerplate (About <Company>,
+  // Forward-Looking Statements, 会社概要): no claims until the next heading.
+  Lexicon boilerplate_headings;
   // value: AnaphoraType.
   enum AnaphoraType { kCompany = 0, kGovernment = 1, kMinistry = 2 };
   Lexicon anaphora;

@@ -1,6 +1,7 @@
 #include "store/reconcile.h"
 
 #include <algorithm>
+#include <cctype>
 #include <cmath>
 #include <cstdio>
 #include <limits>
@@ -86,17 +87,28 @@ std::string_view PairClassName(PairClass pair_class) {
   return "";
 }
 
-enum class TimeMatch { kSame, kDeadlineMoved, kDifferent };
+enum class TimeMatch { kSame, kSnapshot, kDeadlineMoved, kScheduleMoved, kDifferent };
 
 // Figures about different times do not conflict. A missing time is read as
 // "the same time" (most announcements give none). Two deadlines ("by")
 // with different ends are the same plan restated: a revision candidate.
+// Two periods ("during") that differ may be one scheduled step moved (the
+// caller checks that both are plans): kScheduleMoved. A value "as of" a day
+// against an undated one is kSnapshot: the same question, but the figure may
+// have moved since (a share-priced deal value).
 TimeMatch CompareTimes(const std::optional<ClaimTime>& a, const std::optional<ClaimTime>& b) {
-  if (!a || !b) return TimeMatch::kSame;
+  if (!a && !b) return TimeMatch::kSame;
+  if (!a || !b) {
+    const ClaimTime& given = a ? *a : *b;
+    return given.relation == TimeRelation::kAsOf ? TimeMatch::kSnapshot : TimeMatch::kSame;
+  }
   if (a->relation == TimeRelation::kBy && b->relation == TimeRelation::kBy) {
     return a->range.end == b->range.end ? TimeMatch::kSame : TimeMatch::kDeadlineMoved;
   }
   if (a->relation == b->relation && a->range == b->range) return TimeMatch::kSame;
+  if (a->relation == TimeRelation::kDuring && b->relation == TimeRelation::kDuring) {
+    return TimeMatch::kScheduleMoved;
+  }
   return TimeMatch::kDifferent;
 }
 
@@ -116,8 +128,9 @@ int StatusStage(ClaimStatus status) {
 // Words that mark a figure as one phase of a programme ("as a first step",
 // "第1弾"): a phase is part of the programme's total, not a rival to it.
 constexpr std::string_view kPhaseMarkers[] = {
-    "first step", "first tranche", "first phase", "initial phase", "phase 1", "phase one",
-    "tranche", "第1弾", "第一弾", "第1期", "第一期", "第1陣", "第一陣", "第1段階", "第一段階", "初弾",
+    "first step", "first tranche", "first phase", "initial phase", "opening phase",
+    "phase 1", "phase one", "tranche", "第1弾", "第一弾", "第1期", "第一期", "第1陣", "第一陣",
+    "第1段階", "第一段階", "初弾",
 };
 // Words next to a figure that make it a rate per year ("年間30億ドル",
 // "$3 billion a year"): not comparable with a one-off amount.
@@ -125,6 +138,12 @@ constexpr std::string_view kAnnualMarkers[] = {
     "年間", "毎年", "年額", "a year", "per year", "annually", "each year", "per annum", "/year",
 };
 constexpr size_t kAnnualWindowBytes = 24;
+// Words right before a figure that make it the opening part of a larger
+// programme: "the first 18,000 GB300s", "the initial 1 GW", "最初の1万基".
+constexpr std::string_view kLeadingPhaseWords[] = {
+    "first ", "initial ", "opening ", "最初の", "初回の", "初期の",
+};
+constexpr size_t kLeadingWindowBytes = 12;
 
 bool ContainsCaseInsensitive(std::string_view haystack, std::string_view needle) {
   if (needle.size() > haystack.size()) return false;
@@ -159,14 +178,48 @@ std::string ScopeOf(const Claim& claim) {
   for (std::string_view marker : kAnnualMarkers) {
     if (ContainsCaseInsensitive(near, marker)) return "annual";
   }
+  if (at != std::string_view::npos) {
+    const size_t begin = at > kLeadingWindowBytes ? at - kLeadingWindowBytes : 0;
+    const std::string_view before = quote.substr(begin, at - begin);
+    for (std::string_view word : kLeadingPhaseWords) {
+      if (before.size() >= word.size() &&
+          ContainsCaseInsensitive(before.substr(before.size() - word.size()), word)) {
+        return "phase";
+      }
+    }
+  }
   return "";
 }
 
 namespace {
 
+// The unit as one spelling: ASCII case folded, an English plural "s"
+// dropped, and the abbreviations and katakana of power units spelled out
+// ("GW", "gigawatts", "ギガワット" -> "gigawatt"). Different units stay
+// different questions: no conversion between megawatts and gigawatts, since
+// a site's "200 MW" and a campus's "1 GW" are rarely the same figure.
+std::string NormalizeUnit(std::string_view unit) {
+  std::string folded;
+  for (char c : unit) folded.push_back(static_cast<char>(std::tolower(static_cast<unsigned char>(c))));
+  static constexpr std::pair<std::string_view, std::string_view> kSpellings[] = {
+      {"gw", "gigawatt"},        {"mw", "megawatt"},        {"kw", "kilowatt"},
+      {"ギガワット", "gigawatt"}, {"メガワット", "megawatt"}, {"キロワット", "kilowatt"},
+  };
+  for (const auto& [spelling, canonical] : kSpellings) {
+    if (folded == spelling) return std::string(canonical);
+  }
+  const bool ascii_word =
+      folded.size() > 3 && std::all_of(folded.begin(), folded.end(), [](char c) {
+        return (c >= 'a' && c <= 'z') || c == ' ';
+      });
+  if (ascii_word && folded.back() == 's' && folded[folded.size() - 2] != 's') folded.pop_back();
+  return folded;
+}
+
 std::string UnitKey(const Claim& claim) {
   // Every gpu_count is in GPUs whatever counter the page used (枚, 基, 台).
   if (claim.kind == ClaimKind::kGpuCount) return "GPU";
+  if (claim.kind == ClaimKind::kQuantity) return NormalizeUnit(claim.unit);
   return claim.unit;
 }
 
@@ -177,6 +230,11 @@ struct Item {
   std::string measure;
   std::string scope;
   int stage = 0;
+  // The item's own page gives another, different figure for what looks like
+  // the same question (a site and the company total, a deal's value and its
+  // lease obligations): the question is under-specified there, so the item
+  // is only matched on an equal figure, never raised as a rival.
+  bool ambiguous = false;
 };
 
 bool SamePage(const Claim& a, const Claim& b) {
@@ -209,20 +267,32 @@ bool Overlaps(const FigureInterval& a, const FigureInterval& b) {
   return low == high && low_inclusive && high_inclusive;
 }
 
-// Claims that may answer the same question: subject, kind and unit already
-// agree (they share a group, or the caller checked the subjects); measure,
-// product, scope and counterparty must not contradict.
-bool SameQuestion(const Item& a, const Item& b) {
+// Whether the two scopes may describe one figure. An annual rate never
+// matches a one-off amount. A phase may be the same figure as an unmarked one
+// (a report that does not say "first tranche"), so it passes here and
+// Classify lets such a pair agree but never disagree.
+bool ScopesCompatible(const std::string& a, const std::string& b) {
+  if (a == b) return true;
+  return a != "annual" && b != "annual";
+}
+
+// Claims that may answer the same question, ignoring their pages: subject,
+// kind and unit already agree (they share a group, or the caller checked the
+// subjects); measure, product, scope and counterparty must not contradict.
+bool QuestionsMatch(const Item& a, const Item& b) {
   const Claim& ca = *a.claim;
   const Claim& cb = *b.claim;
-  if (SamePage(ca, cb) || a.scope != b.scope || !Compatible(a.measure, b.measure) ||
+  if (!ScopesCompatible(a.scope, b.scope) || !Compatible(a.measure, b.measure) ||
       !Compatible(ca.product, cb.product)) {
     return false;
   }
   switch (ca.kind) {
     case ClaimKind::kMoney:
-      // A subject's money figures are about many deals: the counterparty
-      // names the deal and must agree; with none, a measure or product must.
+    case ClaimKind::kQuantity:
+      // A subject's money figures are about many deals, and so are its other
+      // counts: gigawatts, racks, shares, people or sites say what is
+      // counted, not which project. The counterparty names the deal and must
+      // agree; with none, a measure or product must.
       if (ca.counterparty != cb.counterparty) return false;
       return !ca.counterparty.empty() || (!a.measure.empty() && a.measure == b.measure) ||
              (!ca.product.empty() && ca.product == cb.product);
@@ -235,8 +305,53 @@ bool SameQuestion(const Item& a, const Item& b) {
   }
 }
 
+bool SameQuestion(const Item& a, const Item& b) {
+  return !SamePage(*a.claim, *b.claim) && QuestionsMatch(a, b);
+}
+
 bool PointsEqual(const Item& a, const Item& b) {
   return a.interval.has_point && b.interval.has_point && Near(a.interval.point, b.interval.point);
+}
+
+bool IsLowerBound(const Claim& claim) {
+  return claim.interval.qualifier == Qualifier::kAtLeast ||
+         claim.interval.qualifier == Qualifier::kMoreThan;
+}
+
+bool IsUpperBound(const Claim& claim) {
+  const Qualifier q = claim.interval.qualifier;
+  return q == Qualifier::kUpTo || q == Qualifier::kAtMost || q == Qualifier::kLessThan;
+}
+
+bool IsPointFigure(const Claim& claim) {
+  return claim.interval.qualifier == Qualifier::kExact ||
+         claim.interval.qualifier == Qualifier::kApprox;
+}
+
+// A one-sided bound is a rival reading of a point figure only when it sits
+// near it: "25万基以上" against "26万枚" is the same total stated loosely, but
+// "more than 23,000" against "about 200,000" is a statement about something
+// smaller (a site of the whole), and "up to $100B" against "$20B" a ceiling,
+// not a reading. Near: within a factor of kBoundFactor.
+constexpr double kBoundFactor = 2.0;
+
+bool BoundNearPoint(const Item& bound, const Item& point) {
+  const double b = std::fabs(bound.interval.point);
+  const double p = std::fabs(point.interval.point);
+  if (b == 0 || p == 0) return b == p;
+  return std::max(b, p) <= kBoundFactor * std::min(b, p);
+}
+
+// Two plan figures with different deadlines from pages of different dates
+// are a revision, unless they read as milestones of one growing plan: the
+// figure due earlier is the smaller one ("2,500 by Q3 2026" and "30,000 by
+// 2027" are steps, not a rewrite).
+bool AreMilestones(const Item& a, const Item& b) {
+  const Item& earlier = a.claim->time->range.end <= b.claim->time->range.end ? a : b;
+  const Item& later = &earlier == &a ? b : a;
+  return earlier.interval.high < later.interval.low ||
+         (earlier.interval.has_point && later.interval.has_point &&
+          earlier.interval.point < later.interval.point);
 }
 
 PairClass Classify(const Item& a, const Item& b) {
@@ -247,24 +362,79 @@ PairClass Classify(const Item& a, const Item& b) {
   if (time == TimeMatch::kDifferent) return PairClass::kNone;
 
   const bool points_equal = PointsEqual(a, b);
+  const bool published_differs =
+      !ca.published.empty() && !cb.published.empty() && ca.published != cb.published;
+  // Figures that may only agree: a page that gives several figures for the
+  // question, or a phase against an unmarked figure (a part of the whole).
+  // A deadline makes a figure a target; an undated figure that is not
+  // said to be a plan may be today's count, so it may only agree with one.
+  const auto undated_non_plan_against_target = [](const Item& x, const Item& y) {
+    return !x.claim->time && x.stage != 1 && y.claim->time &&
+           y.claim->time->relation == TimeRelation::kBy;
+  };
+  const bool may_only_agree = a.ambiguous || b.ambiguous || a.scope != b.scope ||
+                              undated_non_plan_against_target(a, b) ||
+                              undated_non_plan_against_target(b, a);
   if (time == TimeMatch::kDeadlineMoved) {
     // Same figure, new deadline: a revision. New figure and new deadline in
-    // pages of different dates: also a revision. Otherwise (same date or
-    // unknown dates) they are most likely milestones of one plan.
-    const bool published_differs =
-        !ca.published.empty() && !cb.published.empty() && ca.published != cb.published;
-    return points_equal || published_differs ? PairClass::kRevision : PairClass::kNone;
+    // pages of different dates: also a revision, unless the figures are
+    // milestones of one plan. Otherwise (same date or unknown dates) they
+    // are most likely milestones of one plan.
+    if (points_equal) return PairClass::kRevision;
+    return published_differs && !may_only_agree && !AreMilestones(a, b) ? PairClass::kRevision
+                                                                      : PairClass::kNone;
   }
+  if (time == TimeMatch::kScheduleMoved) {
+    // The same planned step ("the initial 1 GW") given a new period by a
+    // later page. Periods of figures that are not plans (revenue in 2024,
+    // revenue in 2025) are different questions.
+    return points_equal && published_differs && a.stage == 1 && b.stage == 1
+               ? PairClass::kRevision
+               : PairClass::kNone;
+  }
+  // Different stages (a plan against what is delivered or running): the same
+  // figure is a status change; different figures are about different times
+  // (a target and today's count), not rivals.
+  if (a.stage != 0 && b.stage != 0 && a.stage != b.stage) {
+    return points_equal ? PairClass::kStatus : PairClass::kNone;
+  }
+  if (points_equal || may_only_agree) return PairClass::kNone;
+  // Two lower bounds are both true of any figure above the larger one.
+  if (IsLowerBound(ca) && IsLowerBound(cb)) return PairClass::kNone;
   // Same time: intervals that cannot both hold are a contradiction even when
   // one page is later (the corpus gold: 約1万基 vs 2,000基 by FY2027).
-  if (!Overlaps(a.interval, b.interval)) return PairClass::kContradiction;
-  if (a.interval.has_point && b.interval.has_point && !points_equal) {
-    return PairClass::kDiscrepancy;
+  // A snapshot against an undated figure from a page of another date: the
+  // figure moved between them (a revision), whichever way it disagrees.
+  const PairClass disagreement_moved =
+      time == TimeMatch::kSnapshot && published_differs ? PairClass::kRevision : PairClass::kNone;
+  if (!Overlaps(a.interval, b.interval)) {
+    return disagreement_moved != PairClass::kNone ? disagreement_moved
+                                                  : PairClass::kContradiction;
   }
-  if (!points_equal) return PairClass::kNone;  // a range that holds the figure
-  // The same figure (a lost 以上 merges here): only the stage may differ.
-  if (a.stage != 0 && b.stage != 0 && a.stage != b.stage) return PairClass::kStatus;
-  return PairClass::kNone;
+  if (!a.interval.has_point || !b.interval.has_point) return PairClass::kNone;  // a range
+  const bool a_bound = IsLowerBound(ca) || IsUpperBound(ca);
+  const bool b_bound = IsLowerBound(cb) || IsUpperBound(cb);
+  if (a_bound && IsPointFigure(cb) && !BoundNearPoint(a, b)) return PairClass::kNone;
+  if (b_bound && IsPointFigure(ca) && !BoundNearPoint(b, a)) return PairClass::kNone;
+  return disagreement_moved != PairClass::kNone ? disagreement_moved : PairClass::kDiscrepancy;
+}
+
+// Sets Item::ambiguous: the item's page gives another figure that answers
+// what looks like the same question (same time, compatible stage) and is not
+// the same figure.
+void MarkAmbiguous(std::vector<Item>& items) {
+  for (size_t i = 0; i < items.size(); ++i) {
+    for (size_t j = i + 1; j < items.size(); ++j) {
+      Item& a = items[i];
+      Item& b = items[j];
+      if (!SamePage(*a.claim, *b.claim) || !QuestionsMatch(a, b) || PointsEqual(a, b) ||
+          CompareTimes(a.claim->time, b.claim->time) != TimeMatch::kSame ||
+          (a.stage != 0 && b.stage != 0 && a.stage != b.stage)) {
+        continue;
+      }
+      a.ambiguous = b.ambiguous = true;
+    }
+  }
 }
 
 // Union-find over item indexes, one per (group, class).
@@ -753,6 +923,7 @@ std::vector<Conflict> FindConflicts(const std::vector<Claim>& claims,
       return std::tie(a.claim->id, a.claim->page_id, a.claim->url) <
              std::tie(b.claim->id, b.claim->page_id, b.claim->url);
     });
+    MarkAmbiguous(items);
   }
 
   std::vector<Conflict> conflicts;

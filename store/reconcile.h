@@ -71,19 +71,52 @@ std::string MeasureOf(const Claim& claim);
 
 // The scope of a claim read from its quote: "phase" when the sentence marks
 // the figure as one phase of a programme ("as a first step", "第1弾",
-// "first tranche"), "annual" when a rate word sits next to the figure
-// ("年間30億ドル", "$3 billion a year"), "" otherwise. Claims of different
-// scopes never conflict.
+// "first tranche") or a word right before the figure opens it ("the first
+// 18,000 GB300s", "the initial 1 GW", "最初の1万基"), "annual" when a rate word
+// sits next to the figure ("年間30億ドル", "$3 billion a year"), "" otherwise.
+// An annual rate never compares with another scope; a phase may agree with
+// an unmarked figure (the same tranche, reported without the word) but never
+// disagrees with it (it is a part of the whole).
 std::string ScopeOf(const Claim& claim);
 
 // Finds the conflicts among `claims` (live claims with page fields filled).
 // Only claims with a subject and a figure are compared; dates never conflict;
-// claims from the same page never conflict with each other. Claims compare
-// when subject, kind, unit, measure, scope and (where both name one) product
-// and counterparty agree, and their times are comparable. Money claims must
-// also name the same counterparty (the deal), and percentages the same
-// measure. With `part_of`, a part's figure is also checked against its
-// wholes' (scope and attribution conflicts). Each returned conflict has status "open";
+// claims from the same page never conflict with each other.
+//
+// Which claims answer the same question: subject, kind and unit agree
+// (gpu_count in any counter; quantity units in one spelling, "GW" =
+// "gigawatts", but megawatts stay apart from gigawatts), as do measure,
+// scope and (where both name one) product. Money and quantity claims must
+// name the same counterparty (the deal: a subject's gigawatts or dollars
+// span many deals), or with none on either side share a measure or product;
+// percentages need the same measure. Times must be comparable (see below).
+//
+// How a pair is classed, in order:
+// * deadlines ("by") that differ: the same figure is a revision; different
+//   figures from pages of different dates are a revision unless the earlier
+//   deadline has the smaller figure (milestones of one growing plan);
+// * periods ("during") that differ: a revision only for the same planned
+//   figure restated by a later page ("the initial 1 GW" slipping a quarter);
+// * different stages (planned/announced vs delivered/operational): the same
+//   figure is a status conflict; different figures never conflict (a target
+//   and today's count);
+// * a claim whose own page gives another figure for the same question
+//   ("ambiguous": a site and the company total, a deal value and its lease
+//   obligations), a phase against an unmarked figure, and an undated figure
+//   not said to be a plan against a deadline target (it may be today's
+//   count) may only agree: they are never raised as rivals;
+// * two lower bounds (以上, 超, more than) never conflict;
+// * disjoint intervals are a contradiction; overlapping point figures that
+//   differ are a discrepancy, but a one-sided bound is a rival of a point
+//   figure only within a factor of 2 of it ("more than 23,000" is no reading
+//   of "about 200,000");
+// * a value "as of" a day against an undated one from a page of another
+//   date that disagrees is a revision (the figure moved), not a
+//   contradiction.
+// Conflicts are the connected components of the pairs of one class.
+//
+// With `part_of`, a part's figure is also checked against its wholes' (scope
+// and attribution conflicts). Each returned conflict has status "open";
 // the result is sorted by subject, then class, then id. Deterministic:
 // the same input in any order gives the same conflicts and ids.
 std::vector<Conflict> FindConflicts(const std::vector<Claim>& claims,

@@ -392,6 +392,259 @@ TEST(FindConflictsTest, ResultAndIdsDoNotDependOnInputOrder) {
   }
 }
 
+// A quantity claim (gigawatts, racks, shares...) in `unit`.
+Claim AsQuantity(Claim claim, std::string unit) {
+  claim.kind = ClaimKind::kQuantity;
+  claim.unit = std::move(unit);
+  claim.rule = "test.quantity";
+  return claim;
+}
+
+TEST(ScopeOfTest, AWordOpeningTheFigureMarksAPhase) {
+  struct Case {
+    const char* text;
+    const char* quote;
+    const char* scope;
+  };
+  const Case cases[] = {
+      {"18,000 GB300s", "HUMAIN says its first 18,000 GB300s are now operational in Riyadh.", "phase"},
+      {"1 gigawatt", "The initial 1 gigawatt deployment is scheduled to begin in 2026.", "phase"},
+      {"1万基", "同社は最初の1万基を来年稼働させる", "phase"},
+      // "first" elsewhere in the sentence does not open this figure.
+      {"6 gigawatts", "It is the first deal of its kind: OpenAI will deploy 6 gigawatts of GPUs.", ""},
+  };
+  for (const Case& c : cases) {
+    Claim claim = ClaimBuilder("a").Exact(1, c.text).Quote(c.quote).Build();
+    EXPECT_EQ(ScopeOf(claim), c.scope) << c.quote;
+  }
+}
+
+TEST(FindConflictsTest, TwoLowerBoundsNeverConflict) {
+  const std::vector<Claim> claims = {
+      ClaimBuilder("part").Page(1, "2025-07-22").Subject("SoftBank").AtLeast(4000, "4,000基以上").Build(),
+      ClaimBuilder("total").Page(2, "2025-12-29").Subject("SoftBank").MoreThan(10000, "1万基超").Build(),
+  };
+  EXPECT_THAT(FindConflicts(claims, {}), IsEmpty());
+}
+
+TEST(FindConflictsTest, ATargetAndTodaysCountAtAnotherStageDoNotConflict) {
+  const ClaimTime by2027{{"2027-01-01", "2027-12-31"}, TimeRelation::kBy};
+  const std::vector<Claim> claims = {
+      ClaimBuilder("target").Page(1, "2025-12-05").Subject("HIREZO").Exact(30000, "3万基")
+          .Time(by2027).Status(ClaimStatus::kPlanned).Build(),
+      ClaimBuilder("running").Page(2, "2026-01-27").Subject("HIREZO").Approx(12000, "約1万2000基")
+          .Status(ClaimStatus::kOperational).Build(),
+  };
+  EXPECT_THAT(FindConflicts(claims, {}), IsEmpty());
+  // Both plans: the same two figures are rivals.
+  std::vector<Claim> plans = claims;
+  plans[1].status = ClaimStatus::kPlanned;
+  ASSERT_THAT(FindConflicts(plans, {}), SizeIs(1));
+  EXPECT_EQ(FindConflicts(plans, {})[0].conflict_class, "contradiction");
+}
+
+TEST(FindConflictsTest, AnUndatedFigureNotSaidToBeAPlanIsNoRivalToATarget) {
+  const ClaimTime fy2027{{"2027-04-01", "2028-03-31"}, TimeRelation::kBy};
+  const Claim target = ClaimBuilder("target").Page(1, "2025-10-15").Subject("Sakura Internet")
+                           .Approx(10000, "約1万基").Time(fy2027).Status(ClaimStatus::kPlanned).Build();
+  struct Case {
+    ClaimStatus status;
+    bool raised;
+  };
+  for (const Case& c : {Case{ClaimStatus::kNone, false}, Case{ClaimStatus::kOperational, false},
+                        Case{ClaimStatus::kPlanned, true}}) {
+    SCOPED_TRACE(ClaimStatusName(c.status));
+    const Claim undated = ClaimBuilder("undated").Page(2, "2026-02-15").Subject("Sakura Internet")
+                              .Approx(6000, "約6,000基").Status(c.status).Build();
+    const std::vector<Conflict> conflicts = FindConflicts({target, undated}, {});
+    if (c.raised) {
+      ASSERT_THAT(conflicts, SizeIs(1));
+      EXPECT_EQ(conflicts[0].conflict_class, "contradiction");
+    } else {
+      EXPECT_THAT(conflicts, IsEmpty());
+    }
+  }
+}
+
+TEST(FindConflictsTest, QuantitiesCompareOnlyWithinOneNamedDeal) {
+  struct Case {
+    const char* name;
+    const char* counterparty_a;
+    const char* counterparty_b;
+    const char* unit_b;
+    bool raised;
+  };
+  const Case cases[] = {
+      {"same deal, GW spelled two ways", "AMD", "AMD", "GW", true},
+      {"different deals", "AMD", "Broadcom", "gigawatts", false},
+      {"no deal named on either side", "", "", "gigawatts", false},
+      {"one side names no deal", "AMD", "", "gigawatts", false},
+      {"megawatts are another unit", "AMD", "AMD", "MW", false},
+  };
+  for (const Case& c : cases) {
+    SCOPED_TRACE(c.name);
+    const std::vector<Claim> claims = {
+        AsQuantity(ClaimBuilder("a").Page(1, "2025-10-06").Subject("OpenAI")
+                       .Counterparty(c.counterparty_a).Exact(6, "6 gigawatts").Build(),
+                   "gigawatts"),
+        AsQuantity(ClaimBuilder("b").Page(2, "2026-02-17").Subject("OpenAI")
+                       .Counterparty(c.counterparty_b).Exact(10, "10 GW").Build(),
+                   c.unit_b),
+    };
+    const std::vector<Conflict> conflicts = FindConflicts(claims, {});
+    if (c.raised) {
+      ASSERT_THAT(conflicts, SizeIs(1));
+      EXPECT_EQ(conflicts[0].conflict_class, "contradiction");
+    } else {
+      EXPECT_THAT(conflicts, IsEmpty());
+    }
+  }
+}
+
+TEST(FindConflictsTest, APageWithSeveralFiguresForOneQuestionOnlyMatchesEqualFigures) {
+  // One page gives the whole deal and one site of it; another page gives
+  // another site. Neither site is a rival of the whole.
+  const std::vector<Claim> claims = {
+      ClaimBuilder("whole").Page(1, "2025-11-04").Subject("Microsoft").Counterparty("Nscale")
+          .Approx(200000, "about 200,000 GPUs").Status(ClaimStatus::kPlanned).Build(),
+      ClaimBuilder("site").Page(1, "2025-11-04").Subject("Microsoft").Counterparty("Nscale")
+          .Approx(104000, "some 104,000 of the chips").Status(ClaimStatus::kPlanned).Build(),
+      ClaimBuilder("other_site").Page(2, "2025-12-10").Subject("Microsoft").Counterparty("Nscale")
+          .Approx(23000, "about 23,000 GPUs").Status(ClaimStatus::kPlanned).Build(),
+  };
+  EXPECT_THAT(FindConflicts(claims, {}), IsEmpty());
+  // The other site alone against the whole is a contradiction.
+  const std::vector<Claim> pair = {claims[0], claims[2]};
+  ASSERT_THAT(FindConflicts(pair, {}), SizeIs(1));
+  EXPECT_EQ(FindConflicts(pair, {})[0].conflict_class, "contradiction");
+  // The page's figures are still matched on an equal figure: the whole,
+  // later delivered, is a status conflict; the site is not part of it.
+  std::vector<Claim> delivered = claims;
+  delivered.push_back(ClaimBuilder("whole_done").Page(3, "2026-06-01").Subject("Microsoft")
+                          .Counterparty("Nscale").Exact(200000, "20万基")
+                          .Status(ClaimStatus::kDelivered).Build());
+  const std::vector<Conflict> conflicts = FindConflicts(delivered, {});
+  ASSERT_THAT(conflicts, SizeIs(1));
+  EXPECT_EQ(conflicts[0].conflict_class, "status");
+  EXPECT_THAT(MemberIds(conflicts[0]), UnorderedElementsAre("whole", "whole_done"));
+}
+
+TEST(FindConflictsTest, ABoundFarFromAPointFigureIsNoRivalReading) {
+  struct Case {
+    Claim bound;
+    const char* conflict_class;  // "" for none
+  };
+  const Case cases[] = {
+      {ClaimBuilder("b").Page(2, "2025-12-10").Subject("Microsoft").MoreThan(23000, "more than 23,000")
+           .Build(), ""},
+      {ClaimBuilder("b").Page(2, "2025-12-10").Subject("Microsoft").AtLeast(190000, "19万基以上")
+           .Build(), "discrepancy"},
+      {ClaimBuilder("b").Page(2, "2025-12-10").Subject("Microsoft").UpTo(500000, "up to 500,000")
+           .Build(), ""},
+      {ClaimBuilder("b").Page(2, "2025-12-10").Subject("Microsoft").UpTo(250000, "up to 250,000")
+           .Build(), "discrepancy"},
+  };
+  for (const Case& c : cases) {
+    SCOPED_TRACE(c.bound.text);
+    const std::vector<Claim> claims = {
+        ClaimBuilder("p").Page(1, "2025-11-04").Subject("Microsoft").Approx(200000, "about 200,000").Build(),
+        c.bound,
+    };
+    const std::vector<Conflict> conflicts = FindConflicts(claims, {});
+    if (std::string(c.conflict_class).empty()) {
+      EXPECT_THAT(conflicts, IsEmpty());
+    } else {
+      ASSERT_THAT(conflicts, SizeIs(1));
+      EXPECT_EQ(conflicts[0].conflict_class, c.conflict_class);
+    }
+  }
+}
+
+TEST(FindConflictsTest, NewFigureAndDeadlineIsARevisionUnlessTheyAreMilestones) {
+  const ClaimTime q3_2026{{"2026-07-01", "2026-09-30"}, TimeRelation::kBy};
+  const ClaimTime by2030{{"2030-01-01", "2030-12-31"}, TimeRelation::kBy};
+  // The earlier deadline has the smaller figure: steps of one plan.
+  const std::vector<Claim> milestones = {
+      ClaimBuilder("site").Page(1, "2026-01-27").Subject("HIREZO").Approx(2500, "2,500基前後")
+          .Time(q3_2026).Build(),
+      ClaimBuilder("target").Page(2, "2025-09-10").Subject("HIREZO").Exact(30000, "3万基")
+          .Time(by2030).Build(),
+  };
+  EXPECT_THAT(FindConflicts(milestones, {}), IsEmpty());
+  // The earlier deadline has the larger figure: the plan was rewritten.
+  std::vector<Claim> rewritten = milestones;
+  rewritten[0] = ClaimBuilder("site").Page(1, "2026-01-27").Subject("HIREZO").Exact(40000, "4万基")
+                     .Time(q3_2026).Build();
+  ASSERT_THAT(FindConflicts(rewritten, {}), SizeIs(1));
+  EXPECT_EQ(FindConflicts(rewritten, {})[0].conflict_class, "revision");
+  EXPECT_EQ(FindConflicts(rewritten, {})[0].preferred_claim_id, "site");
+}
+
+TEST(FindConflictsTest, APlannedStepMovedToAnotherPeriodIsARevision) {
+  const ClaimTime h2_2026{{"2026-07-01", "2026-12-31"}, TimeRelation::kDuring};
+  const ClaimTime q1_2027{{"2027-01-01", "2027-03-31"}, TimeRelation::kDuring};
+  const auto gw = [](const char* id, int page, const char* published, const char* text,
+                     const ClaimTime& time, ClaimStatus status) {
+    return AsQuantity(ClaimBuilder(id).Page(page, published).Subject("OpenAI").Counterparty("AMD")
+                          .Exact(1, text).Time(time).Status(status).Build(),
+                      "gigawatts");
+  };
+  const std::vector<Claim> claims = {
+      gw("en", 1, "2025-10-06", "1 gigawatt", h2_2026, ClaimStatus::kPlanned),
+      gw("ja", 2, "2025-11-06", "1GW", h2_2026, ClaimStatus::kPlanned),
+      gw("slip", 3, "2026-02-17", "1 GW", q1_2027, ClaimStatus::kPlanned),
+  };
+  const std::vector<Conflict> conflicts = FindConflicts(claims, {});
+  ASSERT_THAT(conflicts, SizeIs(1));
+  EXPECT_EQ(conflicts[0].conflict_class, "revision");
+  EXPECT_THAT(MemberIds(conflicts[0]), ElementsAre("en", "ja", "slip"));
+  EXPECT_EQ(conflicts[0].preferred_claim_id, "slip");
+  // Periods of figures that are not plans (a share in 2024, in 2025) are
+  // different questions, even with the same figure.
+  std::vector<Claim> unplanned = claims;
+  for (Claim& claim : unplanned) claim.status = ClaimStatus::kNone;
+  EXPECT_THAT(FindConflicts(unplanned, {}), IsEmpty());
+}
+
+TEST(FindConflictsTest, APhaseAgreesWithTheSameFigureButIsNoRivalToTheWhole) {
+  const std::vector<Claim> claims = {
+      ClaimBuilder("phase").Page(1, "2025-12-10").Subject("Humain").Approx(18000, "roughly 18,000 GB300 chips")
+          .Status(ClaimStatus::kPlanned)
+          .Quote("In May it said the opening phase would be roughly 18,000 GB300 chips.").Build(),
+      ClaimBuilder("plain").Page(2, "2025-12-09").Subject("Humain").Exact(18000, "1万8000基")
+          .Status(ClaimStatus::kPlanned).Quote("HUMAINはGB300を1万8000基調達する計画だ").Build(),
+      ClaimBuilder("live").Page(3, "2026-02-17").Subject("Humain").Exact(18000, "18,000 GB300s")
+          .Status(ClaimStatus::kOperational)
+          .Quote("HUMAIN says its first 18,000 GB300s are now operational.").Build(),
+  };
+  const std::vector<Conflict> conflicts = FindConflicts(claims, {});
+  ASSERT_THAT(conflicts, SizeIs(1));
+  EXPECT_EQ(conflicts[0].conflict_class, "status");
+  EXPECT_THAT(MemberIds(conflicts[0]), UnorderedElementsAre("phase", "plain", "live"));
+  // The programme total: a phase is part of it, not a rival; the same
+  // figure without the phase marker is.
+  const Claim total = ClaimBuilder("total").Page(4, "2025-12-01").Subject("Humain")
+                          .Exact(600000, "600,000 GPUs").Status(ClaimStatus::kPlanned)
+                          .Quote("Humain plans 600,000 GPUs in total.").Build();
+  EXPECT_THAT(FindConflicts({claims[0], total}, {}), IsEmpty());
+  ASSERT_THAT(FindConflicts({claims[1], total}, {}), SizeIs(1));
+  EXPECT_EQ(FindConflicts({claims[1], total}, {})[0].conflict_class, "contradiction");
+}
+
+TEST(FindConflictsTest, ASnapshotThatDisagreesWithAnUndatedFigureIsARevision) {
+  const std::vector<Claim> claims = {
+      ClaimBuilder("announced").Page(1, "2025-07-07").Subject("CoreWeave").Counterparty("Core Scientific")
+          .Money("USD").Approx(9e9, "approximately $9 billion").Build(),
+      ClaimBuilder("market").Page(2, "2025-10-31").Subject("CoreWeave").Counterparty("Core Scientific")
+          .Money("USD").LessThan(6.5e9, "less than $6.5 billion")
+          .Time({{"2025-10-29", "2025-10-29"}, TimeRelation::kAsOf}).Build(),
+  };
+  const std::vector<Conflict> conflicts = FindConflicts(claims, {});
+  ASSERT_THAT(conflicts, SizeIs(1));
+  EXPECT_EQ(conflicts[0].conflict_class, "revision");
+  EXPECT_EQ(conflicts[0].preferred_claim_id, "market");
+}
+
 TEST(ConflictIdTest, DependsOnClassKeyAndMembersNotTheirOrder) {
   const std::string id = ConflictId("discrepancy", "South Korea / gpu_count", {"b", "a"});
   EXPECT_EQ(id, ConflictId("discrepancy", "South Korea / gpu_count", {"a", "b"}));
