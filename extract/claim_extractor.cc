@@ -875,15 +875,15 @@ const ClaimRule* ClaimExtractor::Impl::ChooseRule(
     }
     int64_t after = SkipSpaces(a.folded, m.end);
     bool disqualified = false;
-    for (const std::string& word : rule.not_followed_by) {
-      std::u32string w = DecodeUtf8(word);
-      if (StartsAt(a.folded, after, w)) disqualified = true;
+    for (const std::u32string& word : rule.not_followed_by) {
+      if (StartsAt(a.folded, after, word)) disqualified = true;
     }
+    // A word that ends right before the figure, whole: "the 2", not "lathe 2".
     const int64_t before = SkipSpacesBack(a.folded, m.start);
-    for (const std::string& word : rule.not_preceded_by) {
-      std::u32string w = DecodeUtf8(word);
-      if (before >= static_cast<int64_t>(w.size()) &&
-          StartsAt(a.folded, before - static_cast<int64_t>(w.size()), w)) {
+    for (const std::u32string& word : rule.not_preceded_by) {
+      const int64_t start = before - static_cast<int64_t>(word.size());
+      if (start >= 0 && StartsAt(a.folded, start, word) &&
+          !(IsAsciiLetter(word.front()) && start > 0 && IsAsciiLetter(a.folded[start - 1]))) {
         disqualified = true;
       }
     }

@@ -100,7 +100,7 @@ TEST(ClaimExtractorTest, AssemblesClaimsFromSentences) {
        {{"260,000 GPUs", "gpu_count", 260000, "South Korea", "NVIDIA", "", "GPU", "",
          "planned"}}},
       {"transistors are a quantity that describes the product",
-       "Blackwell世代のGPUは、パッケージあたり208億個のトランジスタを集積している。",
+       "Blackwell世代のGPUは、208億個のトランジスタを集積している。",
        {{"208億個", "quantity", 20800000000, "", "", "Blackwell", "個", "", ""}}},
       {"people are a quantity; the deadline is its time and a date claim",
        "韓国政府は、2030年までにAI人材を4万人育成する目標も掲げている。",
@@ -227,6 +227,16 @@ TEST(ClaimExtractorTest, PressReleaseBoilerplateGivesNoClaims) {
   for (const Claim& claim : ExtractText(release)) surfaces.insert(claim.text);
   // "About the deal" is a section of the story; "About SK Group" opens boilerplate.
   EXPECT_EQ(surfaces, (std::set<std::string>{"50,000 GPUs", "8,000 GPUs", "2026"}));
+}
+
+TEST(ClaimExtractorTest, NotPrecededByMatchesWholeWordsOnly) {
+  // "per 3,000 workers" and "1基あたり4人" are rates.
+  EXPECT_TRUE(ExtractText("The plant has one supervisor per 3,000 workers.").empty());
+  EXPECT_TRUE(ExtractText("1基あたり4人で運用する。").empty());
+  // "upper" ends in "per" but is another word.
+  std::vector<Claim> claims = ExtractText("The upper 3,000 workers left.");
+  ASSERT_EQ(claims.size(), 1u);
+  EXPECT_EQ(claims[0].text, "3,000 workers");
 }
 
 TEST(ClaimExtractorTest, VagueAmountsAreNotClaims) {

@@ -299,6 +299,13 @@ std::vector<std::string> Folded(const std::vector<std::string>& words) {
   return out;
 }
 
+// Folded and decoded once, for matching against a sentence's code points.
+std::vector<std::u32string> FoldedCodePoints(const std::vector<std::string>& words) {
+  std::vector<std::u32string> out;
+  for (const std::string& word : words) out.push_back(DecodeUtf8(FoldForMatch(word)));
+  return out;
+}
+
 StatusOr<std::optional<double>> Number(const FileContext& file,
                                        const toml::table& table,
                                        std::string_view key) {
@@ -415,10 +422,10 @@ Status LoadRule(const FileContext& file, const toml::table& table,
   }
   ASSIGN_OR_RETURN(std::vector<std::string> not_followed_by,
                    file.Strings(table, "not_followed_by", "word"));
-  rule.not_followed_by = Folded(not_followed_by);
+  rule.not_followed_by = FoldedCodePoints(not_followed_by);
   ASSIGN_OR_RETURN(std::vector<std::string> not_preceded_by,
                    file.Strings(table, "not_preceded_by", "word"));
-  rule.not_preceded_by = Folded(not_preceded_by);
+  rule.not_preceded_by = FoldedCodePoints(not_preceded_by);
   ASSIGN_OR_RETURN(std::string status, file.String(table, "status", false, "status"));
   if (status.empty() || status == "all") {
     rule.status_from = ClaimRule::StatusFrom::kAll;

@@ -75,9 +75,9 @@ struct ClaimRule {
   int window = 0;  // code points of filler allowed for kAdjacent
   bool previous_sentence = false;  // kTopic: the previous sentence counts
   // Words right after the figure that disqualify it (1基あたり: a rate).
-  std::vector<std::string> not_followed_by;  // folded
+  std::vector<std::u32string> not_followed_by;  // folded
   // Words right before the figure that make it a rate (1台あたり8基).
-  std::vector<std::string> not_preceded_by;  // folded
+  std::vector<std::u32string> not_preceded_by;  // folded
   // The claim's unit: a literal ("GPU", "%"), {currency} or {counter}
   // (the mention's counter or noun: 人, 社, data centers).
   std::string unit;

@@ -98,7 +98,7 @@ namespace {
 
 template <typename P>
 void AddStarts(const Lexicon<P>& lexicon, std::bitset<0x10000>& chars,
-               std::vector<std::string>& words) {
+               std::unordered_set<std::string, NumberRules::Tables::WordHash, std::equal_to<>>& words) {
   for (const auto& entry : lexicon.entries()) {
     const std::u32string& s = entry.surface;
     if (s.empty()) continue;
@@ -109,7 +109,7 @@ void AddStarts(const Lexicon<P>& lexicon, std::bitset<0x10000>& chars,
         if (!IsAsciiAlpha(c)) break;
         word.push_back(static_cast<char>(AsciiLower(c)));
       }
-      words.push_back(std::move(word));
+      words.insert(std::move(word));
     }
   }
 }
@@ -176,10 +176,7 @@ void NumberRules::Tables::Finish() {
   AddStarts(ordinal_prefixes, start_chars, start_words);
   AddStarts(periods_standalone, start_chars, start_words);
   // URLs are skipped whole, from their scheme or "www".
-  for (const char* w : {"http", "https", "www"}) start_words.push_back(w);
-  std::sort(start_words.begin(), start_words.end());
-  start_words.erase(std::unique(start_words.begin(), start_words.end()),
-                    start_words.end());
+  for (const char* w : {"http", "https", "www"}) start_words.insert(w);
 }
 
 // ---- loading ----------------------------------------------------------------

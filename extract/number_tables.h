@@ -10,6 +10,7 @@
 #include <string>
 #include <string_view>
 #include <unordered_map>
+#include <unordered_set>
 #include <vector>
 
 #include "base/claim.h"
@@ -318,14 +319,21 @@ struct NumberRules::Tables {
   // Derived by Finish(): code points that can start something, and the
   // lower-case first words of entries that start with an ASCII letter.
   std::bitset<0x10000> start_chars;
-  std::vector<std::string> start_words;  // sorted
+  // Hashed: the scanner asks once per ASCII word of the text.
+  struct WordHash {
+    using is_transparent = void;
+    size_t operator()(std::string_view word) const {
+      return std::hash<std::string_view>{}(word);
+    }
+  };
+  std::unordered_set<std::string, WordHash, std::equal_to<>> start_words;
 
   std::vector<NumberRuleExample> examples;
   std::vector<NumberRuleNonExample> non_examples;
 
   void Finish();
   bool IsStartWord(std::string_view lower_word) const {
-    return std::binary_search(start_words.begin(), start_words.end(), lower_word);
+    return start_words.find(lower_word) != start_words.end();
   }
 };
 
