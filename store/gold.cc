@@ -363,45 +363,36 @@ void ScoreMatchedPair(const Claim& claim, const GoldClaim& gold, const std::stri
                       std::string got) {
     list.push_back({field, std::move(expected), std::move(got), ListGold(gold), ListStored(claim, page)});
   };
-  ++report.subject_matched;
-  if (gold.subject == claim.subject) {
-    ++report.subject_correct;
-  } else {
-    mismatch(report.wrong_subject, "subject", gold.subject, claim.subject);
-  }
-  if (gold.kind != "date") {
-    ++report.time_matched;
-    const std::optional<EvalTime> stored_time = StoredTime(claim);
-    if (stored_time == gold.time) {
-      ++report.time_correct;
+  // One field of the pair: counted, and listed when the two disagree.
+  auto tally = [&](int64_t& matched, int64_t& correct, std::vector<EvalMismatch>& wrong,
+                   const char* field, bool agree, std::string expected, std::string got) {
+    ++matched;
+    if (agree) {
+      ++correct;
     } else {
-      mismatch(report.wrong_time, "time", TimeText(gold.time), TimeText(stored_time));
+      mismatch(wrong, field, std::move(expected), std::move(got));
     }
+  };
+  tally(report.subject_matched, report.subject_correct, report.wrong_subject, "subject",
+        gold.subject == claim.subject, gold.subject, claim.subject);
+  if (gold.kind != "date") {
+    const std::optional<EvalTime> stored_time = StoredTime(claim);
+    tally(report.time_matched, report.time_correct, report.wrong_time, "time",
+          stored_time == gold.time, TimeText(gold.time), TimeText(stored_time));
   }
   if (!gold.counterparty.empty()) {
-    ++report.counterparty_matched;
-    if (gold.counterparty == claim.counterparty) {
-      ++report.counterparty_correct;
-    } else {
-      mismatch(report.wrong_counterparty, "counterparty", gold.counterparty, claim.counterparty);
-    }
+    tally(report.counterparty_matched, report.counterparty_correct, report.wrong_counterparty,
+          "counterparty", gold.counterparty == claim.counterparty, gold.counterparty,
+          claim.counterparty);
   }
   if (!gold.status.empty()) {
-    ++report.status_matched;
     const std::string status(ClaimStatusName(claim.status));
-    if (gold.status == status) {
-      ++report.status_correct;
-    } else {
-      mismatch(report.wrong_status, "status", gold.status, status);
-    }
+    tally(report.status_matched, report.status_correct, report.wrong_status, "status",
+          gold.status == status, gold.status, status);
   }
   if (!gold.product.empty() || !claim.product.empty()) {
-    ++report.product_matched;
-    if (gold.product == claim.product) {
-      ++report.product_correct;
-    } else {
-      mismatch(report.wrong_product, "product", gold.product, claim.product);
-    }
+    tally(report.product_matched, report.product_correct, report.wrong_product, "product",
+          gold.product == claim.product, gold.product, claim.product);
   }
 }
 
