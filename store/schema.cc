@@ -191,7 +191,30 @@ FROM claims c JOIN pages p ON p.id = c.page_id
 WHERE c.live = 1;
 )sql";
 
-constexpr std::array<std::string_view, 2> kMigrations = {kVersion1, kVersion2};
+// Version 3: the crawl frontier, so a killed run resumes (one row per URL a
+// run queued; `done_at` set once it was finished; the rows are cleared when
+// the run completes), and when each configured source was last crawled, for
+// per-source re-crawl intervals.
+constexpr std::string_view kVersion3 = R"sql(
+CREATE TABLE frontier (
+  url         TEXT PRIMARY KEY,
+  depth       INTEGER NOT NULL,
+  source      TEXT,
+  queued_at   TEXT NOT NULL,
+  done_at     TEXT,
+  outcome     TEXT
+);
+CREATE INDEX frontier_pending ON frontier(done_at, depth);
+
+CREATE TABLE source_runs (
+  source         TEXT PRIMARY KEY,
+  last_started   TEXT,
+  last_finished  TEXT,
+  last_status    TEXT
+);
+)sql";
+
+constexpr std::array<std::string_view, 3> kMigrations = {kVersion1, kVersion2, kVersion3};
 
 }  // namespace
 
