@@ -14,6 +14,7 @@
 #include "base/page.h"
 #include "base/status.h"
 #include "crawler/fetcher.h"
+#include "crawler/frontier_store.h"
 
 namespace newsclaim::crawler {
 
@@ -29,6 +30,13 @@ struct CrawlOptions {
   std::string user_agent_token = "newsclaim";  // product token for robots.txt groups
   std::filesystem::path warc_dir;              // empty: no WARC
   size_t max_body_bytes = 10 * 1024 * 1024;    // also caps gunzipped sitemaps
+  // Transfers in flight at once, across hosts, and per host (politeness:
+  // one connection per host by default).
+  int max_connections = 8;
+  int per_host_connections = 1;
+  // Where the frontier is kept between runs, so a killed run resumes; null:
+  // in memory only. Not owned.
+  FrontierStore* frontier = nullptr;
 };
 
 struct PreviousFetch {

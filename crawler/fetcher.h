@@ -40,6 +40,10 @@ struct FetcherOptions {
   int64_t connect_timeout_ms = 10000, total_timeout_ms = 30000;
   size_t max_body_bytes = 10 * 1024 * 1024;  // enforced on DECODED bytes (bombs stop)
   int max_redirects = 10;
+  // Retries of a 429, a 503 or a transport failure, with exponential backoff
+  // from retry_base_ms (a Retry-After header wins, capped at max_retry_wait_ms).
+  int max_retries = 3;
+  int64_t retry_base_ms = 1000, max_retry_wait_ms = 60000;
 };
 
 // Implementations say whether they are thread-safe.
