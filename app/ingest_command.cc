@@ -8,7 +8,7 @@
 #include "app/page_pipeline.h"
 #include "base/hash.h"
 #include "crawler/charset.h"
-#include "store/report.h"
+#include "extract/markdown.h"
 
 namespace newsclaim::app {
 namespace {
@@ -17,7 +17,7 @@ struct IngestFlags {
   std::vector<std::string> paths;
 };
 
-enum class FileKind { kHtml, kText, kWarc, kOther };
+enum class FileKind { kHtml, kMarkdown, kText, kWarc, kOther };
 
 FileKind KindOf(const std::filesystem::path& path) {
   std::string name = path.filename().string();
@@ -25,26 +25,10 @@ FileKind KindOf(const std::filesystem::path& path) {
                  [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
   auto ends_with = [&name](std::string_view suffix) { return name.ends_with(suffix); };
   if (ends_with(".html") || ends_with(".htm") || ends_with(".xhtml")) return FileKind::kHtml;
-  if (ends_with(".txt") || ends_with(".md") || ends_with(".markdown")) return FileKind::kText;
+  if (extract::IsMarkdownName(name)) return FileKind::kMarkdown;
+  if (ends_with(".txt") || ends_with(".text")) return FileKind::kText;
   if (ends_with(".warc") || ends_with(".warc.gz") || ends_with(".arc.gz")) return FileKind::kWarc;
   return FileKind::kOther;
-}
-
-// Plain text and Markdown go through the same article reader as HTML: each
-// blank-line-separated block becomes a paragraph.
-std::string TextAsHtml(std::string_view text) {
-  std::string html = "<html><body><article>";
-  size_t start = 0;
-  while (start < text.size()) {
-    size_t end = text.find("\n\n", start);
-    if (end == std::string_view::npos) end = text.size();
-    std::string_view block = text.substr(start, end - start);
-    if (block.find_first_not_of(" \t\r\n") != std::string_view::npos) {
-      html += "<p>" + store::HtmlEscape(block) + "</p>";
-    }
-    start = end + 2;
-  }
-  return html + "</article></body></html>";
 }
 
 // Every file under `paths`, folders walked in name order so runs repeat.
@@ -105,9 +89,14 @@ Status IngestFile(const std::filesystem::path& path, PagePipeline& pipeline) {
   if (kind == FileKind::kHtml) {
     page.content_type = "text/html";
     page.html = std::move(decoded->utf8);
+  } else if (kind == FileKind::kMarkdown) {
+    // Stored as the HTML the article reader sees, so `extract --all` reads
+    // it again without the file.
+    page.content_type = "text/markdown";
+    page.html = extract::MarkdownToHtml(decoded->utf8);
   } else {
     page.content_type = "text/plain";
-    page.html = TextAsHtml(decoded->utf8);
+    page.html = extract::PlainTextToHtml(decoded->utf8);
   }
   return pipeline.Process(page).status();
 }

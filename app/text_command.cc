@@ -1,6 +1,8 @@
 // app/text_command.cc
 // `newsclaim text FILE_OR_URL`: the main article text of one page, with
 // boilerplate removed; `--format json` adds its metadata.
+#include <algorithm>
+#include <cctype>
 #include <iostream>
 #include <memory>
 
@@ -10,6 +12,7 @@
 #include "crawler/charset.h"
 #include "crawler/fetcher.h"
 #include "extract/html_article.h"
+#include "extract/markdown.h"
 
 namespace newsclaim::app {
 namespace {
@@ -40,9 +43,27 @@ StatusOr<RawDocument> ReadSource(const std::string& source) {
                        response.content_type};
   }
   ASSIGN_OR_RETURN(std::string bytes, ReadFileBytes(source));
+  std::string name = source;
+  std::transform(name.begin(), name.end(), name.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  std::string content_type;
+  if (extract::IsMarkdownName(name)) {
+    content_type = "text/markdown";
+  } else if (name.ends_with(".txt") || name.ends_with(".text")) {
+    content_type = "text/plain";
+  }
   return RawDocument{
       "file://" + std::filesystem::absolute(source).lexically_normal().string(),
-      std::move(bytes), ""};
+      std::move(bytes), content_type};
+}
+
+// The HTML the article reader sees: Markdown and plain text are converted
+// (front matter gives title and dates), anything else is read as HTML.
+std::string AsHtml(std::string utf8, std::string_view content_type) {
+  if (extract::IsMarkdownMediaType(content_type)) return extract::MarkdownToHtml(utf8);
+  std::string_view type = content_type.substr(0, content_type.find(';'));
+  if (type == "text/plain") return extract::PlainTextToHtml(utf8);
+  return utf8;
 }
 
 int RunText(const TextFlags& flags) {
@@ -57,7 +78,8 @@ int RunText(const TextFlags& flags) {
     LogError(flags.source + ": " + decoded.status().message());
     return kExitSomeInputsFailed;
   }
-  Article article = extract::ExtractArticle(decoded->utf8, raw->url);
+  Article article =
+      extract::ExtractArticle(AsHtml(std::move(decoded->utf8), raw->content_type), raw->url);
 
   if (flags.format == "text") {
     std::cout << article.text << '\n';
@@ -88,7 +110,7 @@ void AddTextCommand(CLI::App& root, const GlobalOptions&, CommandRun& run) {
   auto flags = std::make_shared<TextFlags>();
   CLI::App* command = root.add_subcommand(
       "text", "Print the main article text of one page (file or URL), boilerplate removed.");
-  command->add_option("source", flags->source, "An HTML file or an http(s) URL")
+  command->add_option("source", flags->source, "An HTML, Markdown (.md) or plain text (.txt) file, or an http(s) URL")
       ->required()
       ->type_name("FILE_OR_URL");
   command->add_option("--format", flags->format, "text, or json with title, dates, author, lang, charset")

@@ -29,6 +29,7 @@
 
 #include "base/utf8.h"
 #include "extract/html_date.h"
+#include "extract/markdown.h"
 #include "extract/html_url.h"
 
 namespace newsclaim::extract {
@@ -358,7 +359,9 @@ int TreeBuilder::AddNode(const GumboNode* g, int parent) {
       p.first_child = index;
     }
     p.last_child = index;
-    n.in_link = p.in_link || p.tag == GUMBO_TAG_A;
+    // An <a> without href is an anchor (<a name="overview">), not a link.
+    n.in_link = p.in_link || (p.tag == GUMBO_TAG_A && p.g != nullptr && p.g->type == GUMBO_NODE_ELEMENT &&
+                              gumbo_get_attribute(&p.g->v.element.attributes, "href") != nullptr);
     n.in_pre = p.in_pre || p.tag == GUMBO_TAG_PRE;
   }
   return index;
@@ -706,7 +709,6 @@ int SelectTopCandidate(std::vector<Node>& nodes, const PageMeta& meta,
     }
   }
   if (top < 0) return -1;
-
   // When the best few candidates share an ancestor, the article is split over
   // several containers: take the ancestor.
   std::vector<int> order;
@@ -747,6 +749,31 @@ int SelectTopCandidate(std::vector<Node>& nodes, const PageMeta& meta,
       break;
     }
     last = score;
+  }
+  // A layout table splits an article over its cells (a lead in one, a
+  // programme or a spec sheet in others): when the top candidate sits in a
+  // table cell and the block holding the table has at least twice its text,
+  // nearly free of links, that block is the article.
+  int cell = -1;
+  for (int p = top; p >= 0 && nodes[p].tag != GUMBO_TAG_BODY; p = nodes[p].parent) {
+    if (nodes[p].tag == GUMBO_TAG_TD || nodes[p].tag == GUMBO_TAG_TH) {
+      cell = p;
+      break;
+    }
+  }
+  if (cell >= 0) {
+    int holder = nodes[cell].parent;
+    while (holder >= 0 && (nodes[holder].tag == GUMBO_TAG_TR || nodes[holder].tag == GUMBO_TAG_TBODY ||
+                           nodes[holder].tag == GUMBO_TAG_THEAD || nodes[holder].tag == GUMBO_TAG_TABLE ||
+                           nodes[holder].tag == GUMBO_TAG_TFOOT)) {
+      holder = nodes[holder].parent;
+    }
+    if (holder >= 0 && nodes[holder].tag != GUMBO_TAG_BODY && nodes[holder].tag != GUMBO_TAG_HTML &&
+        nodes[holder].tag != GUMBO_TAG_TD && nodes[holder].tag != GUMBO_TAG_TH &&
+        !nodes[holder].boiler && !nodes[holder].hint.negative &&
+        nodes[holder].text_bytes >= 2 * nodes[top].text_bytes && LinkDensity(nodes[holder]) < 0.25) {
+      top = holder;
+    }
   }
   // An only child says nothing its parent does not.
   while (nodes[top].parent >= 0 && nodes[nodes[top].parent].tag != GUMBO_TAG_BODY &&
@@ -1295,41 +1322,6 @@ TitleParts CleanTitle(std::string_view title, std::initializer_list<std::string_
   return out;
 }
 
-// A Markdown page's front matter ("---\ntitle: ...\ndate: ...\n---"), as
-// Jekyll, Hugo and friends write it: the few keys we read, quotes removed.
-struct FrontMatter {
-  std::string title;
-  std::string date;
-};
-
-FrontMatter ReadFrontMatter(std::string_view doc) {
-  FrontMatter fm;
-  if (doc.starts_with("\xEF\xBB\xBF")) doc.remove_prefix(3);
-  if (!doc.starts_with("---\n") && !doc.starts_with("---\r\n")) return fm;
-  size_t end = doc.find("\n---", 3);
-  if (end == std::string_view::npos || end > 16384) return fm;
-  std::string_view block = doc.substr(doc.find('\n') + 1, end - doc.find('\n'));
-  while (!block.empty()) {
-    size_t nl = block.find('\n');
-    std::string_view line = block.substr(0, nl);
-    block = nl == std::string_view::npos ? std::string_view() : block.substr(nl + 1);
-    size_t colon = line.find(':');
-    if (colon == std::string_view::npos) continue;
-    std::string key = Lower(TrimView(line.substr(0, colon)));
-    std::string_view value = TrimView(line.substr(colon + 1));
-    if (value.size() >= 2 && (value.front() == '"' || value.front() == '\'') &&
-        value.back() == value.front()) {
-      value = value.substr(1, value.size() - 2);
-    }
-    if (key == "title" && fm.title.empty()) fm.title = CollapseSpaces(value);
-    if ((key == "date" || key == "published" || key == "publishdate" || key == "pubdate" ||
-         key == "pubdatetime") && fm.date.empty()) {
-      fm.date = NormalizeDate(value);
-    }
-  }
-  return fm;
-}
-
 bool InsideAny(const std::vector<Node>& nodes, const std::vector<int>& containers, int node) {
   for (int c : containers) {
     if (IsAncestorOrSelf(nodes, c, node)) return true;
@@ -1447,7 +1439,7 @@ TitleChoice ChooseTitle(const std::vector<Node>& nodes, const PageMeta& meta,
   }
   std::string reference;
   bool from_metadata = true;
-  for (const std::string& r : {og, CollapseSpaces(ld.headline), fm.title}) {
+  for (const std::string& r : {og, CollapseSpaces(ld.headline), CollapseSpaces(fm.title)}) {
     if (reference.empty()) reference = r;
   }
   if (reference.empty()) {
@@ -1534,7 +1526,7 @@ std::string ChoosePublished(const std::vector<Node>& nodes, const PageMeta& meta
                "dcterms.created", "dcterms.issued", "sailthru.date", "parsely-pub-date",
                "cxenseparse:recs:publishtime", "citation_publication_date"}));
   }
-  if (published.empty()) published = fm.date;
+  if (published.empty()) published = fm.published;
   if (published.empty()) {
     const std::string* best = nullptr;
     int best_rank = -1;
@@ -1693,9 +1685,24 @@ Article ExtractArticle(std::string_view html, std::string_view url,
   std::vector<int64_t> byte_offsets = std::move(builder.offsets());
   // A page whose markup hides the article (rendered by script) may still
   // carry it in JSON-LD.
+  auto code_points = [](std::string_view text) {
+    size_t n = 0;
+    for (char c : text) n += (static_cast<unsigned char>(c) & 0xC0) != 0x80;
+    return n;
+  };
   if (article.text.size() < 200 && json_body_bytes > static_cast<int64_t>(article.text.size()) * 2) {
     article.text = TrimView(ld.body);
-    byte_offsets.assign(article.text.size(), -1);
+    byte_offsets.assign(code_points(article.text), -1);
+  }
+  // A page with next to no article text of its own (a teaser behind a
+  // paywall, a summary set in the page header) still says what it is about
+  // in its description: better that sentence than a stray sidebar heading.
+  if (article.text.size() < 150) {
+    std::string description = Meta(meta, {"og:description", "description", "twitter:description"});
+    if (description.size() > 2 * article.text.size() && description.size() >= 60) {
+      article.text = std::move(description);
+      byte_offsets.assign(code_points(article.text), -1);
+    }
   }
 
   // Dates. A page that states only when it was modified was at least

@@ -315,6 +315,52 @@ TEST(ExtractArticleTest, UsesJsonLdBodyWhenMarkupHasNoArticle) {
   EXPECT_EQ(ExtractArticle(html, kUrl).text, body);
 }
 
+TEST(ExtractArticleTest, UsesTheDescriptionWhenThePageHasNextToNoText) {
+  const std::string summary =
+      "阪南大学は3月4日、同学の専任教員が学生情報等を保存したUSBメモリを紛失したと発表した。";
+  std::string html = Page("<meta property=\"og:description\" content=\"" + summary + "\">",
+                          "<header class=\"arti-header\"><h1>USBメモリ紛失</h1><p>" + summary +
+                              "</p></header><section class=\"relation\"><h2>カテゴリ別新着記事"
+                              "</h2></section>");
+  Article a = ExtractArticle(html, kUrl);
+  EXPECT_EQ(a.text, summary);
+  std::vector<int64_t> offsets;
+  ExtractArticle(html, kUrl, &offsets);
+  size_t code_points = 0;
+  for (char c : summary) code_points += (static_cast<unsigned char>(c) & 0xC0) != 0x80;
+  EXPECT_EQ(offsets.size(), code_points);  // none traced to markup
+  EXPECT_EQ(offsets.front(), -1);
+}
+
+TEST(ExtractArticleTest, TakesAnArticleSpreadOverLayoutTableCellsWhole) {
+  // A lead in one table, a programme in another: the programme cell alone
+  // scores best, but the block holding both tables is the article.
+  std::string cell =
+      "<td><div>【講演】15:00-15:40</div><div>本講演では、業務システムをレジリエンス工学の視点"
+      "から捉え、システム障害への対応と同等以上に、サイバー攻撃への対策を行っておくことが、"
+      "結果的に事故発生時の業務へのインパクトを最小化できることを示す。</div></td>";
+  std::string html = Page(
+      "", "<div id=\"nav\"><a href=\"/\">HOME</a></div><div id=\"seminar\">"
+          "<table><tr><td><p>LEADTEXT 情報セキュリティ対策を予防、防御、検知、回復と分類すると、"
+          "これまでは防御に重きをおいてきたのではないでしょうか。</p></td></tr></table>"
+          "<table><tr><td>■ 日時：</td><td>2019年3月6日（水）13:00-16:40</td></tr></table>"
+          "<table><tr>" + cell + "</tr><tr><td><div>【基調講演】13:15-14:45</div><div>一般に、"
+          "情報システムの長期にわたる障害が業務に与える影響は広く理解されている。重要な業務"
+          "システムでは、冗長化や保守運用体制の整備が行われてきた。</div></td></tr></table>"
+          "</div>");
+  Article a = ExtractArticle(html, kUrl);
+  EXPECT_TRUE(a.text.starts_with("LEADTEXT")) << a.text;
+  EXPECT_THAT(a.text, HasSubstr("2019年3月6日"));
+  EXPECT_THAT(a.text, HasSubstr("【講演】"));
+  EXPECT_THAT(a.text, Not(HasSubstr("HOME")));
+}
+
+TEST(ExtractArticleTest, AnAnchorWithoutHrefIsTextNotALink) {
+  std::string html = Page(
+      "", "<article><p><a name=\"overview\">概要</a></p>" + std::string(kProse) + "</article>");
+  EXPECT_TRUE(ExtractArticle(html, kUrl).text.starts_with("概要")) << ExtractArticle(html, kUrl).text;
+}
+
 TEST(ExtractArticleTest, ReadsAuthorSiteNameAndCanonical) {
   std::string html = Page(
       "<meta property=\"og:site_name\" content=\"Example News\">"

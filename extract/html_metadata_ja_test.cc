@@ -444,13 +444,14 @@ TEST(JapaneseMetadataTest, MercuryPagesMeetTitleDateAndTextStartTargets) {
   EXPECT_EQ(t.pages, 23);
   // Text start is held to what general rules reach, not to 90%: the set's
   // README warns that its leads come from Mercury's per-site extractors,
-  // and seven of them start with what a generic extractor leaves out on
-  // purpose: a photo caption or image credit (yomiuri, gizmodo), captions
-  // standing in for a body rendered by script (scan.netsecurity), a book
-  // page's author list or metadata table (bookwalker, oreilly), or differ
-  // in which of two sections is the article (jvndb, jnsa). Reached when
-  // written: 16/23 near, 13/23 exact.
-  ExpectTargets(t, "mercury-ja", /*text_start_floor=*/0.69);
+  // and six of them start with what a generic extractor leaves out on
+  // purpose or cannot know: a photo caption or image credit (yomiuri,
+  // gizmodo), image captions on a page whose article is a one-line teaser
+  // (scan.netsecurity: we give the teaser), a book page's author list or
+  // metadata table (bookwalker, oreilly), and the two title lines a
+  // vulnerability record repeats above its 概要 (jvndb: we start there, one
+  // line earlier than Mercury). Reached when written: 17/23 near, 14/23 exact.
+  ExpectTargets(t, "mercury-ja", /*text_start_floor=*/0.73);
 }
 
 TEST(JapaneseMetadataTest, ReadabilityCjkPagesMeetTitleDateAndTextStartTargets) {
