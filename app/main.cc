@@ -57,7 +57,8 @@ int main(int argc, char** argv) {
     return code == 0 ? kExitOk : kExitUsage;
   }
 
-  SetVerbosity(quiet ? 0 : verbose ? 2 : 1);
+  globals.verbosity = quiet ? 0 : verbose ? 2 : 1;
+  SetVerbosity(globals.verbosity);
   ResolveDefaults(globals);
   return run ? run() : kExitUsage;
 }

@@ -49,14 +49,26 @@ PagePipeline::PagePipeline(extract::RuleSet rules,
       db_(std::move(db)) {}
 
 StatusOr<std::vector<std::string>> PagePipeline::Process(const Page& page) {
-  Article article = extract::ExtractArticle(page.html, page.url);
-  std::vector<Claim> claims = extractor_.Extract(article, page.url);
-  ASSIGN_OR_RETURN(int64_t page_id, db_.UpsertPage(page, article));
-  RETURN_IF_ERROR(db_.ReplaceClaims(page_id, claims, rules_.fingerprint));
+  ExtractedPage extracted = Extract(page);
+  RETURN_IF_ERROR(Store(extracted));
+  return std::move(extracted.article.links);
+}
+
+ExtractedPage PagePipeline::Extract(Page page) {
+  ExtractedPage extracted;
+  extracted.article = extract::ExtractArticle(page.html, page.url);
+  extracted.claims = extractor_.Extract(extracted.article, page.url);
+  extracted.page = std::move(page);
+  return extracted;
+}
+
+Status PagePipeline::Store(const ExtractedPage& extracted) {
+  ASSIGN_OR_RETURN(int64_t page_id, db_.UpsertPage(extracted.page, extracted.article));
+  RETURN_IF_ERROR(db_.ReplaceClaims(page_id, extracted.claims, rules_.fingerprint));
   ++tally_.pages;
-  tally_.claims += static_cast<int>(claims.size());
-  LogDebug(page.url + ": " + std::to_string(claims.size()) + " claims");
-  return std::move(article.links);
+  tally_.claims += static_cast<int>(extracted.claims.size());
+  LogDebug(extracted.page.url + ": " + std::to_string(extracted.claims.size()) + " claims");
+  return Status::Ok();
 }
 
 Status PagePipeline::Reextract(const store::StoredPage& stored) {
@@ -82,6 +94,125 @@ StatusOr<store::ReconcileStats> PagePipeline::Reconcile() {
   store::PartOfLinks links;
   links.parent = extract::EntityParents(rules_.claims);
   return db_.Reconcile(links);
+}
+
+}  // namespace newsclaim::app
+
+namespace newsclaim::app {
+
+CrawlRecorder::CrawlRecorder(PagePipeline& pipeline, store::FrontierTable* table,
+                             store::FrontierResume resume, Observer observer)
+    : pipeline_(pipeline),
+      table_(table),
+      resume_(std::move(resume)),
+      observer_(std::move(observer)) {}
+
+void CrawlRecorder::Keep(const Status& status) {
+  if (!status.ok() && fatal_.ok()) fatal_ = status;
+}
+
+std::optional<crawler::PreviousFetch> CrawlRecorder::Previous(const std::string& url) {
+  StatusOr<std::optional<store::Validators>> found = pipeline_.db().FindValidators(url);
+  if (!found.ok() || !found->has_value()) return std::nullopt;
+  const store::Validators& validators = **found;
+  return crawler::PreviousFetch{validators.etag, validators.last_modified,
+                                validators.content_hash};
+}
+
+std::vector<std::string> CrawlRecorder::OnPage(const Page& page) {
+  if (!fatal_.ok()) return {};
+  ExtractedPage extracted = pipeline_.Extract(page);
+  std::vector<std::string> links = extracted.article.links;
+  if (deferring_) {
+    held_.push_back(std::move(extracted));
+  } else {
+    Status stored = pipeline_.Store(extracted);
+    if (!stored.ok()) {
+      fatal_ = stored.WithContext(page.url);
+      return {};
+    }
+  }
+  return links;
+}
+
+void CrawlRecorder::OnUnchanged(const std::string& url) {
+  ++pipeline_.tally().unchanged;
+  Keep(pipeline_.db().TouchPage(url));
+}
+
+void CrawlRecorder::OnFailure(const std::string& url, const std::string& reason) {
+  if (observer_.before_log) observer_.before_log();
+  Keep(pipeline_.RecordFailure(url, "fetch", reason));
+}
+
+void CrawlRecorder::OnWarning(const std::string& url, const std::string& warning) {
+  if (observer_.before_log) observer_.before_log();
+  LogWarning(url + ": " + warning);
+  Keep(pipeline_.db().RecordFailure(url, "warning", warning));
+}
+
+void CrawlRecorder::OnProgress(const crawler::CrawlStats& stats, const std::string& url) {
+  LogDebug("fetched " + url);
+  if (observer_.progress) {
+    observer_.progress(stats, table_ != nullptr ? table_->pending() : 0);
+  }
+}
+
+StatusOr<crawler::FrontierStore::Resume> CrawlRecorder::Load() {
+  deferring_ = true;
+  Resume resume;
+  for (const store::FrontierRow& row : resume_.queued) {
+    resume.queued.push_back({row.url, row.depth, row.source});
+  }
+  resume.done = resume_.done;
+  return resume;
+}
+
+Status CrawlRecorder::Enqueue(const std::vector<crawler::FrontierItem>& items) {
+  if (table_ == nullptr) return Status::Ok();
+  std::vector<store::FrontierRow> rows;
+  rows.reserve(items.size());
+  for (const crawler::FrontierItem& item : items) {
+    rows.push_back({item.url, item.depth, item.source});
+  }
+  return table_->Enqueue(rows);
+}
+
+Status CrawlRecorder::StoreHeld(std::string_view url) {
+  // Usually one page, the last one handed over; a redirect's page is held
+  // under its target but marked done under the URL asked for.
+  for (size_t i = 0; i < held_.size();) {
+    const Page& page = held_[i].page;
+    if (!url.empty() && page.requested_url != url && page.url != url) {
+      ++i;
+      continue;
+    }
+    ExtractedPage extracted = std::move(held_[i]);
+    held_.erase(held_.begin() + static_cast<std::ptrdiff_t>(i));
+    Status stored = pipeline_.Store(extracted);
+    if (!stored.ok()) return stored.WithContext(extracted.page.url);
+  }
+  return Status::Ok();
+}
+
+Status CrawlRecorder::MarkDone(std::string_view url, std::string_view outcome) {
+  RETURN_IF_ERROR(fatal_);
+  RETURN_IF_ERROR(StoreHeld(url));
+  if (table_ == nullptr) return Status::Ok();
+  return table_->MarkDone(url, outcome);
+}
+
+Status CrawlRecorder::Complete() {
+  RETURN_IF_ERROR(fatal_);
+  RETURN_IF_ERROR(StoreHeld(""));
+  completed_ = true;
+  if (table_ == nullptr) return Status::Ok();
+  return table_->Complete();
+}
+
+Status CrawlRecorder::Flush() {
+  RETURN_IF_ERROR(fatal_);
+  return StoreHeld("");
 }
 
 }  // namespace newsclaim::app

@@ -2,9 +2,14 @@
 // The one place the stages meet: a Page (fetched by crawler/ or read from
 // disk) goes through extract/ into store/. crawl, ingest and extract all
 // use it, so a page is handled the same way whichever way it arrived.
+// CrawlRecorder connects a crawl to it, and the crawler's frontier to the
+// store's frontier table.
 #pragma once
 
+#include <cstdint>
+#include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -12,9 +17,12 @@
 #include "app/app_context.h"
 #include "base/page.h"
 #include "base/status.h"
+#include "crawler/crawler.h"
+#include "crawler/frontier_store.h"
 #include "extract/claim_extractor.h"
 #include "extract/rule_set.h"
 #include "store/database.h"
+#include "store/frontier_table.h"
 
 namespace newsclaim::app {
 
@@ -33,6 +41,13 @@ struct PipelineTally {
   int failures = 0;  // inputs that failed at any stage, each recorded
 };
 
+// A page with its article and claims, extracted but not yet stored.
+struct ExtractedPage {
+  Page page;
+  Article article;
+  std::vector<Claim> claims;
+};
+
 // Not thread-safe: one per thread (it owns a MeCab tagger).
 class PagePipeline {
  public:
@@ -42,6 +57,11 @@ class PagePipeline {
   // returns the page's links. An error means the store failed: the caller
   // should stop, since nothing more can be recorded.
   StatusOr<std::vector<std::string>> Process(const Page& page);
+
+  // Process in two steps: Extract touches nothing; Store writes the page
+  // (one transaction) and then its claims (another).
+  ExtractedPage Extract(Page page);
+  Status Store(const ExtractedPage& extracted);
 
   // Re-runs extraction over a stored page's HTML and replaces its claims.
   Status Reextract(const store::StoredPage& stored);
@@ -67,6 +87,69 @@ class PagePipeline {
   extract::ClaimExtractor extractor_;
   store::Database db_;
   PipelineTally tally_;
+};
+
+// Records one crawler::Crawler::Run: pages go through the pipeline, the
+// crawler's frontier goes to the store's frontier table (which may be null:
+// then nothing persists and a killed run starts over).
+//
+// Why pages wait for MarkDone: the crawler queues a page's links (Enqueue)
+// before it marks the page done. Storing the page only then, right before
+// the table's MarkDone, means that once a page is in the store its links
+// are in the frontier too; a resume may then treat a stored page as done
+// (FrontierTable::Begin) without losing what it leads to. If the crawler
+// never calls Load() (no persistent frontier), pages are stored at once.
+//
+// Called from the crawler's thread only; not thread-safe.
+class CrawlRecorder : public crawler::CrawlHandler, public crawler::FrontierStore {
+ public:
+  // Live progress and the lines around it; both optional.
+  struct Observer {
+    std::function<void(const crawler::CrawlStats&, int64_t queued)> progress;
+    std::function<void()> before_log;  // e.g. clear a progress line
+  };
+
+  // `resume` is what table->Begin() returned for this run.
+  CrawlRecorder(PagePipeline& pipeline, store::FrontierTable* table,
+                store::FrontierResume resume, Observer observer);
+
+  // crawler::CrawlHandler
+  std::optional<crawler::PreviousFetch> Previous(const std::string& url) override;
+  std::vector<std::string> OnPage(const Page& page) override;
+  void OnUnchanged(const std::string& url) override;
+  void OnFailure(const std::string& url, const std::string& reason) override;
+  // Recorded (stage "warning") and logged, but not a failure: the document
+  // was used, and the run's exit code does not change.
+  void OnWarning(const std::string& url, const std::string& warning) override;
+  void OnProgress(const crawler::CrawlStats& stats, const std::string& url) override;
+
+  // crawler::FrontierStore
+  StatusOr<Resume> Load() override;
+  Status Enqueue(const std::vector<crawler::FrontierItem>& items) override;
+  Status MarkDone(std::string_view url, std::string_view outcome) override;
+  Status Complete() override;
+
+  // After Run succeeded: stores pages still waiting for a MarkDone that
+  // never came. (After a failed Run they are dropped on purpose: their
+  // links may not be queued, so the next run must fetch them again.)
+  Status Flush();
+
+  // The first store failure seen in a callback that cannot return one.
+  const Status& fatal() const { return fatal_; }
+  bool completed() const { return completed_; }
+
+ private:
+  void Keep(const Status& status);
+  Status StoreHeld(std::string_view url);
+
+  PagePipeline& pipeline_;
+  store::FrontierTable* table_;
+  store::FrontierResume resume_;
+  Observer observer_;
+  bool deferring_ = false;  // Load() was called: MarkDone follows every OnPage
+  bool completed_ = false;
+  std::vector<ExtractedPage> held_;  // extracted, waiting for their MarkDone
+  Status fatal_;
 };
 
 }  // namespace newsclaim::app

@@ -1,5 +1,7 @@
 // app/report_command.cc
-// `newsclaim report`: the contradiction report for reviewers.
+// `newsclaim report`: the contradiction report for reviewers, every current
+// conflict (open or reviewed) with its latest verdict; -o writes it atomically.
+#include <filesystem>
 #include <fstream>
 #include <iostream>
 #include <memory>
@@ -24,11 +26,13 @@ int RunReport(const ReportFlags& flags, const GlobalOptions& globals) {
   if (!conflicts.ok()) return ReportFatal(conflicts.status());
   StatusOr<store::StoreStats> stats = db->Stats();
   if (!stats.ok()) return ReportFatal(stats.status());
+  StatusOr<store::ReviewSummaries> reviews = store::LoadReviewSummaries(db->path());
+  if (!reviews.ok()) return ReportFatal(reviews.status());
 
   const store::ReportFormat format = flags.format == "html" ? store::ReportFormat::kHtml
                                      : flags.format == "json" ? store::ReportFormat::kJson
                                                               : store::ReportFormat::kMarkdown;
-  const std::string report = store::RenderReport(*conflicts, *stats, format);
+  const std::string report = store::RenderReport(*conflicts, *stats, *reviews, format);
   if (flags.output_path.empty() || flags.output_path == "-") {
     std::cout << report;
     return kExitOk;

@@ -78,6 +78,13 @@ class CrawlHandler {
   // ("HTTP 404", "timeout after 30000 ms", "body exceeds 10485760 bytes",
   // "robots.txt: HTTP 503, treated as disallow-all").
   virtual void OnFailure(const std::string& url, const std::string& reason) = 0;
+  // Something was wrong with a document that was still used: a feed or
+  // sitemap that was partly malformed (what could be salvaged is followed).
+  // Default: reported as OnFailure(url, "warning: " + warning), so it is
+  // recorded; override to record it otherwise.
+  virtual void OnWarning(const std::string& url, const std::string& warning) {
+    OnFailure(url, "warning: " + warning);
+  }
   // Progress after each fetched document; default no-op.
   virtual void OnProgress(const CrawlStats& stats, const std::string& url) {
     (void)stats;
@@ -85,15 +92,29 @@ class CrawlHandler {
   }
 };
 
-// One crawl run. Single-threaded: requests are made one after another, and
-// the per-host delay makes it sleep only when every queued URL of the
-// current depth is on a host that was just visited.
+// One crawl run. Up to max_connections transfers are in flight at once
+// (through Fetcher::Start/Wait), at most per_host_connections of them to one
+// authority (host:port), and a new request to a host starts only once its
+// delay has passed since that host's last response. robots.txt is fetched
+// before the first URL of each authority. All other work (parsing, the
+// handler's calls, the frontier store's calls) happens on the thread that
+// calls Run, one thing at a time.
 //
-// The order of work: seeds and robots-declared sitemaps at depth 0, then
-// breadth-first by depth. Entries of a feed or sitemap are fetched whatever
-// max_depth says (they are listings the site asked us to read) at depth + 1
-// (a sitemap index's children at the same depth); links found on pages are
-// followed only while depth + 1 <= max_depth.
+// The order of work: per host, seeds and robots-declared sitemaps at depth
+// 0, then breadth-first by depth; among hosts ready for a request, the one
+// whose next URL is shallowest (then the one idle longest) goes first.
+// Entries of a feed or sitemap are fetched whatever max_depth says (they are
+// listings the site asked us to read) at depth + 1 (a sitemap index's
+// children at the same depth); links found on pages are followed only while
+// depth + 1 <= max_depth.
+//
+// With options.frontier set, the run first loads it: its queued URLs are
+// queued again at their depth (with the seeds, which are new only if never
+// seen), its done URLs are not fetched. Every URL queued is passed to
+// Enqueue (one batch per document handled), before the document that led
+// to it is passed to MarkDone; MarkDone follows the handler's call for each
+// URL (or the decision to drop it); Complete is called when the run ends
+// normally.
 class Crawler {
  public:
   Crawler(CrawlOptions options, Fetcher& fetcher, CrawlHandler& handler);
@@ -101,8 +122,10 @@ class Crawler {
   // Crawls from `seeds` (absolute http(s) URLs of pages, feeds or sitemaps).
   // Returns stats; per-URL failures go to the handler and never abort the
   // run. Fails with InvalidArgument for unusable options or a seed that is
-  // not an http(s) URL, and with IoError when the WARC file cannot be
-  // written (the run stops; what the handler was given stays given).
+  // not an http(s) URL, with IoError when the WARC file cannot be written,
+  // and with the error of a failing FrontierStore call (the run stops, the
+  // transfers in flight are cancelled; what the handler was given stays
+  // given).
   StatusOr<CrawlStats> Run(const std::vector<std::string>& seeds);
 
  private:

@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <deque>
 #include <fstream>
 #include <map>
 #include <regex>
@@ -45,6 +46,9 @@ class RecordingHandler : public CrawlHandler {
   void OnFailure(const std::string& url, const std::string& reason) override {
     failures[url] = reason;
   }
+  void OnWarning(const std::string& url, const std::string& warning) override {
+    warnings[url].push_back(warning);
+  }
   void OnProgress(const CrawlStats& stats, const std::string&) override {
     last_progress = stats;
     ++progress_calls;
@@ -67,6 +71,7 @@ class RecordingHandler : public CrawlHandler {
   std::vector<Page> pages;
   std::vector<std::string> unchanged;
   std::map<std::string, std::string> failures;
+  std::map<std::string, std::vector<std::string>> warnings;
   CrawlStats last_progress;
   int progress_calls = 0;
 };
@@ -130,19 +135,107 @@ class FakeFetcher : public Fetcher {
   std::map<std::string, FetchResponse> table_;
 };
 
+// Runs started transfers in the order they were started, but only when
+// Wait() is called, one per call, so the crawl keeps as many in flight as
+// it is allowed to; records how many that was.
+class ConcurrentFakeFetcher : public FakeFetcher {
+ public:
+  void Start(uint64_t id, FetchRequest request) override {
+    const std::string host = ParseUrl(request.url)->Authority();
+    started_.push_back({id, std::move(request)});
+    max_in_flight = std::max(max_in_flight, started_.size());
+    max_per_host = std::max(max_per_host, ++per_host_[host]);
+  }
+  std::vector<FetchResult> Wait(int64_t) override {
+    if (started_.empty()) return {};
+    FetchResult result{started_.front().id, Fetch(started_.front().request)};
+    --per_host_[ParseUrl(started_.front().request.url)->Authority()];
+    started_.pop_front();
+    std::vector<FetchResult> done;
+    done.push_back(std::move(result));
+    return done;
+  }
+  void Cancel() override {
+    cancelled += static_cast<int>(started_.size());
+    started_.clear();
+  }
+  size_t max_in_flight = 0;
+  int max_per_host = 0;
+  int cancelled = 0;
+
+ private:
+  struct Started {
+    uint64_t id;
+    FetchRequest request;
+  };
+  std::deque<Started> started_;
+  std::map<std::string, int> per_host_;
+};
+
+// An in-memory FrontierStore that logs every call, and can be told to fail.
+class FakeFrontierStore : public FrontierStore {
+ public:
+  StatusOr<Resume> Load() override {
+    log.push_back("load");
+    if (fail_load) return IoError("frontier: cannot read");
+    return resume;
+  }
+  Status Enqueue(const std::vector<FrontierItem>& items) override {
+    ++enqueue_calls;
+    for (const FrontierItem& item : items) {
+      log.push_back("enqueue " + item.url);
+      EXPECT_FALSE(queued.contains(item.url)) << "enqueued twice: " << item.url;
+      queued[item.url] = item;
+    }
+    return Status::Ok();
+  }
+  Status MarkDone(std::string_view url, std::string_view outcome) override {
+    log.push_back("done " + std::string(url));
+    done[std::string(url)] = std::string(outcome);
+    if (++mark_done_calls == fail_mark_done_at) return IoError("frontier: disk full");
+    return Status::Ok();
+  }
+  Status Complete() override {
+    log.push_back("complete");
+    ++complete_calls;
+    return Status::Ok();
+  }
+
+  // Position of `entry` in the log, or -1.
+  int Position(const std::string& entry) const {
+    auto found = std::find(log.begin(), log.end(), entry);
+    return found == log.end() ? -1 : static_cast<int>(found - log.begin());
+  }
+
+  Resume resume;
+  bool fail_load = false;
+  int fail_mark_done_at = 0;  // the n-th MarkDone fails; 0: none
+  std::vector<std::string> log;
+  std::map<std::string, FrontierItem> queued;
+  std::map<std::string, std::string> done;  // url -> outcome
+  int enqueue_calls = 0, mark_done_calls = 0, complete_calls = 0;
+};
+
 CrawlOptions FastOptions() {
   CrawlOptions options;
   options.per_host_delay_ms = 0;
   return options;
 }
 
+// A real fetcher that makes no retries: tests of the loop need not wait.
+std::unique_ptr<CurlFetcher> QuickFetcher() {
+  FetcherOptions options;
+  options.max_retries = 0;
+  StatusOr<std::unique_ptr<CurlFetcher>> fetcher = CurlFetcher::Create(options);
+  EXPECT_TRUE(fetcher.ok()) << fetcher.status().ToString();
+  return std::move(fetcher).value();
+}
+
 class CrawlerServerTest : public ::testing::Test {
  protected:
   void SetUp() override {
     ASSERT_NE(server_.port(), 0) << "could not start tests/testdata/fetch/serve.py";
-    StatusOr<std::unique_ptr<CurlFetcher>> fetcher = CurlFetcher::Create({});
-    ASSERT_TRUE(fetcher.ok()) << fetcher.status().ToString();
-    curl_ = std::move(fetcher).value();
+    curl_ = QuickFetcher();
     recorder_ = std::make_unique<RecordingFetcher>(*curl_);
   }
 
@@ -198,7 +291,7 @@ TEST_F(CrawlerServerTest, ObeysRobotsTxtDisallowAndFetchesItOncePerHost) {
 TEST(CrawlerRobotsTest, ReadsTheSitemapThatRobotsTxtDeclares) {
   LocalServer server("site", {"--robots-file", "robots-sitemap.txt"});
   ASSERT_NE(server.port(), 0);
-  auto curl = std::move(CurlFetcher::Create({})).value();
+  auto curl = QuickFetcher();
   RecordingFetcher recorder(*curl);
   RecordingHandler handler;
   CrawlOptions options = FastOptions();
@@ -286,7 +379,7 @@ TEST_F(CrawlerServerTest, ReadsAGzippedSitemap) {
 TEST(CrawlerRobotsTest, WaitsTheCrawlDelayWhenItIsLongerThanTheHostDelay) {
   LocalServer server("site", {"--robots-file", "robots-delay.txt"});  // Crawl-delay: 1
   ASSERT_NE(server.port(), 0);
-  auto curl = std::move(CurlFetcher::Create({})).value();
+  auto curl = QuickFetcher();
   RecordingFetcher recorder(*curl);
   RecordingHandler handler;
   CrawlOptions options = FastOptions();  // per_host_delay_ms = 0
@@ -334,6 +427,7 @@ TEST_F(CrawlerServerTest, ReportsEachFailedDocumentWithAReason) {
 TEST_F(CrawlerServerTest, ReportsATimeoutFromTheFetcher) {
   FetcherOptions fetcher_options;
   fetcher_options.total_timeout_ms = 300;
+  fetcher_options.max_retries = 0;
   auto impatient = std::move(CurlFetcher::Create(fetcher_options)).value();
   Crawler crawler(FastOptions(), *impatient, handler_);
   StatusOr<CrawlStats> stats = crawler.Run({server_.Url("/slow?seconds=3")});
@@ -427,7 +521,7 @@ TEST_F(CrawlerServerTest, KeepsEveryExchangeInWarcIncludingRobotsTxt) {
 TEST(CrawlerRobotsTest, FetchesNothingWhenRobotsTxtAnswers503) {
   LocalServer server("site", {"--robots-status", "503"});
   ASSERT_NE(server.port(), 0);
-  auto curl = std::move(CurlFetcher::Create({})).value();
+  auto curl = QuickFetcher();
   RecordingFetcher recorder(*curl);
   RecordingHandler handler;
   Crawler crawler(FastOptions(), recorder, handler);
@@ -445,7 +539,7 @@ TEST(CrawlerRobotsTest, FetchesNothingWhenRobotsTxtAnswers503) {
 TEST(CrawlerRobotsTest, FetchesEverythingWhenRobotsTxtAnswers404) {
   LocalServer server("site", {"--robots-status", "404"});
   ASSERT_NE(server.port(), 0);
-  auto curl = std::move(CurlFetcher::Create({})).value();
+  auto curl = QuickFetcher();
   RecordingHandler handler;
   Crawler crawler(FastOptions(), *curl, handler);
   StatusOr<CrawlStats> stats = crawler.Run({server.Url("/private/secret.html")});
@@ -545,6 +639,379 @@ TEST(CrawlerFakeWebTest, StopsWithIoErrorWhenTheWarcFileCannotBeCreated) {
   EXPECT_EQ(stats.status().code(), StatusCode::kIoError);
   EXPECT_TRUE(web.requested.empty());
   fs::remove_all(dir);
+}
+
+TEST(CrawlerFakeWebTest, LetsTheMetaCharsetWinWhenAUtf8HeaderLiesAboutLegacyBytes) {
+  // "韓国" in CP932 is 8A D8 8D 91: not UTF-8.
+  const std::string sjis = "\x8a\xd8\x8d\x91";
+  FakeFetcher web;
+  web.Add("https://a.example/meta",
+          "<html><head><meta charset=\"shift_jis\"></head><body>" + sjis + "</body></html>",
+          "text/html; charset=utf-8");
+  web.Add("https://a.example/no-meta", "<html><body>" + sjis + " x</body></html>",
+          "text/html; charset=utf-8");
+  web.Add("https://a.example/honest",
+          "<html><head><meta charset=\"shift_jis\"></head><body>韓国</body></html>",
+          "text/html; charset=utf-8");
+  RecordingHandler handler;
+  CrawlOptions options = FastOptions();
+  ASSERT_TRUE(Crawler(options, web, handler)
+                  .Run({"https://a.example/meta", "https://a.example/no-meta",
+                        "https://a.example/honest"})
+                  .ok());
+  ASSERT_EQ(handler.pages.size(), 3u);
+  std::map<std::string, const Page*> by_url;
+  for (const Page& page : handler.pages) by_url[page.url] = &page;
+  EXPECT_EQ(by_url["https://a.example/meta"]->charset, "shift_jis");
+  EXPECT_NE(by_url["https://a.example/meta"]->html.find("韓国"), std::string::npos);
+  // Without a <meta> to say otherwise, the header stands.
+  EXPECT_EQ(by_url["https://a.example/no-meta"]->charset, "utf-8");
+  // Valid UTF-8 under a UTF-8 header: the <meta> does not matter.
+  EXPECT_EQ(by_url["https://a.example/honest"]->charset, "utf-8");
+  EXPECT_NE(by_url["https://a.example/honest"]->html.find("韓国"), std::string::npos);
+}
+
+// --- Concurrency --------------------------------------------------------------
+
+// Six hosts, each a home page linking to three pages of its own.
+void AddSixHosts(FakeFetcher& web, std::vector<std::string>* seeds) {
+  for (int host = 1; host <= 6; ++host) {
+    const std::string root = "https://h" + std::to_string(host) + ".example/";
+    web.Add(root, "<html><body><a href=\"/1\">1</a><a href=\"/2\">2</a><a href=\"/3\">3</a>"
+                  "<p>home " + root + "</p></body></html>");
+    for (int page = 1; page <= 3; ++page) {
+      web.Add(root + std::to_string(page),
+              "<html><body>page " + std::to_string(page) + " of " + root + "</body></html>");
+    }
+    seeds->push_back(root);
+  }
+}
+
+TEST(CrawlerConcurrencyTest, KeepsMaxConnectionsInFlightAndOnePerHost) {
+  ConcurrentFakeFetcher web;
+  std::vector<std::string> seeds;
+  AddSixHosts(web, &seeds);
+  RecordingHandler handler;
+  CrawlOptions options = FastOptions();
+  options.max_connections = 4;
+  StatusOr<CrawlStats> stats = Crawler(options, web, handler).Run(seeds);
+  ASSERT_TRUE(stats.ok()) << stats.status().ToString();
+  EXPECT_EQ(handler.pages.size(), 24u);
+  EXPECT_EQ(stats->fetched, 24);
+  EXPECT_EQ(web.max_in_flight, 4u);
+  EXPECT_EQ(web.max_per_host, 1);
+  EXPECT_EQ(web.requested.size(), 24u + 6u);  // and one robots.txt per host
+}
+
+TEST(CrawlerConcurrencyTest, OpensPerHostConnectionsToOneHost) {
+  ConcurrentFakeFetcher web;
+  std::vector<std::string> seeds;
+  AddSixHosts(web, &seeds);
+  RecordingHandler handler;
+  CrawlOptions options = FastOptions();
+  options.max_connections = 8;
+  options.per_host_connections = 3;
+  StatusOr<CrawlStats> stats = Crawler(options, web, handler).Run({seeds[0]});
+  ASSERT_TRUE(stats.ok());
+  EXPECT_EQ(handler.pages.size(), 4u);
+  EXPECT_EQ(web.max_per_host, 3);  // the three links of the home page at once
+}
+
+TEST(CrawlerConcurrencyTest, StartsNoMoreThanMaxPagesDocuments) {
+  ConcurrentFakeFetcher web;
+  std::vector<std::string> seeds;
+  AddSixHosts(web, &seeds);
+  RecordingHandler handler;
+  CrawlOptions options = FastOptions();
+  options.max_connections = 8;
+  options.max_pages = 5;
+  StatusOr<CrawlStats> stats = Crawler(options, web, handler).Run(seeds);
+  ASSERT_TRUE(stats.ok());
+  EXPECT_EQ(stats->fetched, 5);
+  const auto robots = std::count_if(web.requested.begin(), web.requested.end(),
+                                    [](const std::string& url) { return url.ends_with("/robots.txt"); });
+  EXPECT_EQ(static_cast<int>(web.requested.size() - robots), 5);
+}
+
+TEST(CrawlerConcurrencyTest, RejectsUnusableConnectionLimits) {
+  FakeFetcher web;
+  RecordingHandler handler;
+  CrawlOptions none = FastOptions();
+  none.max_connections = 0;
+  EXPECT_EQ(Crawler(none, web, handler).Run({"https://a.example/"}).status().code(),
+            StatusCode::kInvalidArgument);
+  CrawlOptions none_per_host = FastOptions();
+  none_per_host.per_host_connections = 0;
+  EXPECT_EQ(Crawler(none_per_host, web, handler).Run({"https://a.example/"}).status().code(),
+            StatusCode::kInvalidArgument);
+}
+
+TEST(CrawlerConcurrencyTest, FetchesSeveralHostsAtOnceWithTheMultiInterface) {
+  LocalServer first("site"), second("site"), third("site");
+  ASSERT_NE(first.port(), 0);
+  ASSERT_NE(second.port(), 0);
+  ASSERT_NE(third.port(), 0);
+  auto curl = QuickFetcher();
+  RecordingHandler handler;
+  CrawlOptions options = FastOptions();
+  options.max_depth = 0;
+  const Clock::time_point start = Clock::now();
+  StatusOr<CrawlStats> stats =
+      Crawler(options, *curl, handler)
+          .Run({first.Url("/slow?seconds=2"), second.Url("/slow?seconds=2"),
+                third.Url("/slow?seconds=2")});
+  const auto elapsed =
+      std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - start).count();
+  ASSERT_TRUE(stats.ok());
+  EXPECT_EQ(stats->pages, 1);  // the same body three times: two are duplicates
+  EXPECT_EQ(stats->duplicates, 2);
+  EXPECT_EQ(stats->fetched, 3);
+  EXPECT_LT(elapsed, 4500) << "three two-second responses from three hosts: 6 s in turn";
+}
+
+TEST(CrawlerConcurrencyTest, KeepsOneConnectionPerHostOnARealServer) {
+  LocalServer server("site");
+  ASSERT_NE(server.port(), 0);
+  auto curl = QuickFetcher();
+  RecordingHandler handler;
+  CrawlOptions options = FastOptions();
+  options.max_depth = 0;
+  const Clock::time_point start = Clock::now();
+  StatusOr<CrawlStats> stats =
+      Crawler(options, *curl, handler)
+          .Run({server.Url("/slow?seconds=0.5&n=1"), server.Url("/slow?seconds=0.5&n=2"),
+                server.Url("/slow?seconds=0.5&n=3")});
+  const auto elapsed =
+      std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - start).count();
+  ASSERT_TRUE(stats.ok());
+  EXPECT_EQ(stats->fetched, 3);
+  EXPECT_GE(elapsed, 1500) << "one host: one request at a time";
+}
+
+TEST_F(CrawlerServerTest, StoresThePageA503WithRetryAfterGaveOnRetry) {
+  auto patient = std::move(CurlFetcher::Create({})).value();  // retries on, 1 s Retry-After
+  CrawlOptions options = FastOptions();
+  options.max_depth = 0;
+  StatusOr<CrawlStats> stats = Crawler(options, *patient, handler_)
+                                   .Run({server_.Url("/flaky?key=crawl&fail=1&retry_after=1")});
+  ASSERT_TRUE(stats.ok());
+  EXPECT_TRUE(handler_.failures.empty());
+  ASSERT_EQ(handler_.pages.size(), 1u);
+  EXPECT_NE(handler_.pages[0].html.find("flaky crawl served"), std::string::npos);
+}
+
+TEST_F(CrawlerServerTest, ReportsHowManyAttemptsAFailureTook) {
+  FetcherOptions fetcher_options;
+  fetcher_options.max_retries = 2;
+  fetcher_options.retry_base_ms = 10;
+  auto retrying = std::move(CurlFetcher::Create(fetcher_options)).value();
+  CrawlOptions options = FastOptions();
+  options.max_depth = 0;
+  ASSERT_TRUE(Crawler(options, *retrying, handler_)
+                  .Run({server_.Url("/flaky?key=always&fail=100"),
+                        server_.Url("/truncated-gzip")})
+                  .ok());
+  EXPECT_EQ(handler_.failures[server_.Url("/flaky?key=always&fail=100")],
+            "HTTP 503 after 3 attempts");
+  EXPECT_TRUE(handler_.failures[server_.Url("/truncated-gzip")].starts_with(
+      "truncated gzip body"))
+      << handler_.failures[server_.Url("/truncated-gzip")];
+  EXPECT_TRUE(handler_.pages.empty());
+}
+
+// --- Warnings -----------------------------------------------------------------
+
+TEST(CrawlerFakeWebTest, FollowsWhatAMalformedFeedSalvagesAndReportsAWarning) {
+  FakeFetcher web;
+  web.Add("https://a.example/feed.xml",
+          "<?xml version=\"1.0\"?><rss version=\"2.0\"><channel><title>t</title>"
+          "<item><link>https://a.example/1.html</link></item>"
+          "<item><link>https://a.example/2.html</link>",  // cut off
+          "application/rss+xml");
+  web.Add("https://a.example/1.html", "<html><body>one</body></html>");
+  web.Add("https://a.example/2.html", "<html><body>two</body></html>");
+  RecordingHandler handler;
+  StatusOr<CrawlStats> stats =
+      Crawler(FastOptions(), web, handler).Run({"https://a.example/feed.xml"});
+  ASSERT_TRUE(stats.ok());
+  EXPECT_TRUE(handler.HasPage("https://a.example/1.html"));
+  EXPECT_TRUE(handler.HasPage("https://a.example/2.html"));
+  ASSERT_EQ(handler.warnings.count("https://a.example/feed.xml"), 1u);
+  EXPECT_FALSE(handler.warnings["https://a.example/feed.xml"].empty());
+  EXPECT_TRUE(handler.failures.empty());
+}
+
+TEST(CrawlerFakeWebTest, ReportsAFeedThatIsNotXmlAndGoesOn) {
+  FakeFetcher web;
+  web.Add("https://a.example/", "<html><body><a href=\"/feed.rss\">feed</a>"
+                                "<a href=\"/after.html\">after</a></body></html>");
+  web.Add("https://a.example/feed.rss", "Sorry, our feed is down. {\"error\": true}",
+          "application/rss+xml");
+  web.Add("https://a.example/after.html", "<html><body>after</body></html>");
+  RecordingHandler handler;
+  StatusOr<CrawlStats> stats = Crawler(FastOptions(), web, handler).Run({"https://a.example/"});
+  ASSERT_TRUE(stats.ok());
+  EXPECT_TRUE(handler.HasPage("https://a.example/after.html"));
+  EXPECT_FALSE(handler.HasPage("https://a.example/feed.rss"));
+  EXPECT_EQ(handler.failures["https://a.example/feed.rss"],
+            "unreadable feed: not a feed (content type application/rss+xml)");
+  EXPECT_EQ(stats->failed, 1);
+}
+
+// --- The frontier store -----------------------------------------------------------
+
+// A small site: home -> a, b; a -> c; b -> private (robots-denied), home.
+void AddFrontierSite(FakeFetcher& web) {
+  web.Add("https://f.example/robots.txt", "User-agent: *\nDisallow: /private\n", "text/plain");
+  web.Add("https://f.example/",
+          "<html><body><a href=\"/a\">a</a><a href=\"/b\">b</a></body></html>");
+  web.Add("https://f.example/a", "<html><body>a <a href=\"/c\">c</a></body></html>");
+  web.Add("https://f.example/b",
+          "<html><body>b <a href=\"/private/x\">x</a><a href=\"/\">home</a></body></html>");
+  web.Add("https://f.example/c", "<html><body>c</body></html>");
+}
+
+TEST(CrawlerFrontierTest, PersistsEveryQueuedUrlBeforeItsParentIsMarkedDone) {
+  FakeFetcher web;
+  AddFrontierSite(web);
+  FakeFrontierStore store;
+  RecordingHandler handler;
+  CrawlOptions options = FastOptions();
+  options.frontier = &store;
+  StatusOr<CrawlStats> stats = Crawler(options, web, handler).Run({"https://f.example/"});
+  ASSERT_TRUE(stats.ok()) << stats.status().ToString();
+
+  EXPECT_EQ(store.log.front(), "load");
+  EXPECT_EQ(store.log.back(), "complete");
+  EXPECT_EQ(store.complete_calls, 1);
+  const std::map<std::string, std::string> expected_done = {
+      {"https://f.example/", "page"},        {"https://f.example/a", "page"},
+      {"https://f.example/b", "page"},       {"https://f.example/c", "page"},
+      {"https://f.example/private/x", "skipped"}};
+  EXPECT_EQ(store.done, expected_done);
+  // Everything queued was persisted, and finished.
+  EXPECT_EQ(store.queued.size(), expected_done.size());
+  for (const auto& [url, outcome] : expected_done) {
+    EXPECT_TRUE(store.queued.contains(url)) << url;
+    EXPECT_LT(store.Position("enqueue " + url), store.Position("done " + url)) << url;
+  }
+  EXPECT_EQ(store.queued["https://f.example/"].depth, 0);
+  EXPECT_EQ(store.queued["https://f.example/c"].depth, 2);
+  EXPECT_EQ(store.queued["https://f.example/c"].source, "https://f.example/");
+  // A page's links are persisted before the page is marked done.
+  EXPECT_LT(store.Position("enqueue https://f.example/a"), store.Position("done https://f.example/"));
+  EXPECT_LT(store.Position("enqueue https://f.example/c"), store.Position("done https://f.example/a"));
+  // One Enqueue batch per document that queued something (seeds; home; a; b).
+  EXPECT_EQ(store.enqueue_calls, 4);
+}
+
+TEST(CrawlerFrontierTest, ResumesTheQueuedUrlsAndSkipsTheDoneOnes) {
+  FakeFetcher web;
+  AddFrontierSite(web);
+  FakeFrontierStore store;
+  store.resume.done = {"https://f.example/", "https://f.example/a"};
+  store.resume.queued = {{"https://f.example/b", 1, "https://f.example/"},
+                         {"https://f.example/c", 2, "https://f.example/"}};
+  RecordingHandler handler;
+  CrawlOptions options = FastOptions();
+  options.frontier = &store;
+  StatusOr<CrawlStats> stats = Crawler(options, web, handler).Run({"https://f.example/"});
+  ASSERT_TRUE(stats.ok()) << stats.status().ToString();
+
+  EXPECT_FALSE(handler.HasPage("https://f.example/"));
+  EXPECT_FALSE(handler.HasPage("https://f.example/a"));
+  EXPECT_TRUE(handler.HasPage("https://f.example/b"));
+  EXPECT_TRUE(handler.HasPage("https://f.example/c"));
+  EXPECT_EQ(std::count(web.requested.begin(), web.requested.end(), "https://f.example/"), 0);
+  EXPECT_EQ(std::count(web.requested.begin(), web.requested.end(), "https://f.example/a"), 0);
+  // The loaded URLs are not enqueued again; b's robots-denied link is new.
+  EXPECT_FALSE(store.queued.contains("https://f.example/b"));
+  EXPECT_TRUE(store.queued.contains("https://f.example/private/x"));
+  EXPECT_EQ(store.done["https://f.example/b"], "page");
+  EXPECT_EQ(store.done["https://f.example/c"], "page");
+  EXPECT_EQ(store.complete_calls, 1);
+}
+
+TEST(CrawlerFrontierTest, ResumedUrlsKeepTheirDepth) {
+  FakeFetcher web;
+  AddFrontierSite(web);
+  FakeFrontierStore store;
+  store.resume.done = {"https://f.example/"};
+  store.resume.queued = {{"https://f.example/a", 2, "https://f.example/"}};
+  RecordingHandler handler;
+  CrawlOptions options = FastOptions();
+  options.max_depth = 2;
+  options.frontier = &store;
+  ASSERT_TRUE(Crawler(options, web, handler).Run({"https://f.example/"}).ok());
+  EXPECT_TRUE(handler.HasPage("https://f.example/a"));
+  EXPECT_FALSE(handler.HasPage("https://f.example/c"));  // would be depth 3
+}
+
+TEST(CrawlerFrontierTest, StopsWithTheErrorOfAFailingMarkDone) {
+  ConcurrentFakeFetcher web;
+  AddFrontierSite(web);
+  FakeFrontierStore store;
+  store.fail_mark_done_at = 2;
+  RecordingHandler handler;
+  CrawlOptions options = FastOptions();
+  options.frontier = &store;
+  options.per_host_connections = 2;
+  StatusOr<CrawlStats> stats = Crawler(options, web, handler).Run({"https://f.example/"});
+  EXPECT_EQ(stats.status().code(), StatusCode::kIoError);
+  EXPECT_EQ(stats.status().message(), "frontier: disk full");
+  EXPECT_EQ(store.complete_calls, 0);
+  EXPECT_EQ(store.mark_done_calls, 2);  // nothing after the failure
+  EXPECT_EQ(web.cancelled, 1);          // the other link of home was in flight
+}
+
+TEST(CrawlerFrontierTest, StopsBeforeFetchingWhenLoadFails) {
+  FakeFetcher web;
+  AddFrontierSite(web);
+  FakeFrontierStore store;
+  store.fail_load = true;
+  RecordingHandler handler;
+  CrawlOptions options = FastOptions();
+  options.frontier = &store;
+  StatusOr<CrawlStats> stats = Crawler(options, web, handler).Run({"https://f.example/"});
+  EXPECT_EQ(stats.status().code(), StatusCode::kIoError);
+  EXPECT_TRUE(web.requested.empty());
+  EXPECT_EQ(store.complete_calls, 0);
+}
+
+TEST(CrawlerFrontierTest, CompletesWhenMaxPagesIsReached) {
+  FakeFetcher web;
+  AddFrontierSite(web);
+  FakeFrontierStore store;
+  RecordingHandler handler;
+  CrawlOptions options = FastOptions();
+  options.frontier = &store;
+  options.max_pages = 2;
+  StatusOr<CrawlStats> stats = Crawler(options, web, handler).Run({"https://f.example/"});
+  ASSERT_TRUE(stats.ok());
+  EXPECT_EQ(stats->fetched, 2);
+  EXPECT_EQ(store.complete_calls, 1);
+  EXPECT_EQ(store.done.size(), 2u);
+  EXPECT_FALSE(store.done.contains("https://f.example/b"));  // queued, never started
+  EXPECT_TRUE(store.queued.contains("https://f.example/b"));
+}
+
+TEST(CrawlerFrontierTest, MarksARedirectTargetThatWasQueuedDoneToo) {
+  FakeFetcher web;
+  web.Add("https://r.example/",
+          "<html><body><a href=\"/old\">old</a><a href=\"/new\">new</a></body></html>");
+  web.Add("https://r.example/old", "<html><body>moved here</body></html>", "text/html",
+          "https://r.example/new");
+  web.Add("https://r.example/new", "<html><body>moved here</body></html>");
+  FakeFrontierStore store;
+  RecordingHandler handler;
+  CrawlOptions options = FastOptions();
+  options.frontier = &store;
+  StatusOr<CrawlStats> stats = Crawler(options, web, handler).Run({"https://r.example/"});
+  ASSERT_TRUE(stats.ok());
+  EXPECT_EQ(store.done["https://r.example/old"], "page");
+  EXPECT_EQ(store.done["https://r.example/new"], "page");
+  EXPECT_EQ(std::count(web.requested.begin(), web.requested.end(), "https://r.example/new"), 0);
+  EXPECT_EQ(stats->duplicates, 1);
 }
 
 TEST(UrlMatchesPatternTest, MatchesSubstringsAndGlobs) {

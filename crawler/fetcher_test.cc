@@ -3,8 +3,10 @@
 #include <gtest/gtest.h>
 #include <zlib.h>
 
+#include <chrono>
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <regex>
 #include <sstream>
 
@@ -14,6 +16,11 @@ namespace newsclaim::crawler {
 namespace {
 
 using testing::LocalServer;
+using Clock = std::chrono::steady_clock;
+
+int64_t MillisecondsSince(Clock::time_point start) {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - start).count();
+}
 
 std::unique_ptr<CurlFetcher> MakeFetcher(FetcherOptions options = {}) {
   StatusOr<std::unique_ptr<CurlFetcher>> fetcher = CurlFetcher::Create(std::move(options));
@@ -26,8 +33,36 @@ class FetcherTest : public ::testing::Test {
   void SetUp() override {
     ASSERT_NE(server_.port(), 0) << "could not start tests/testdata/fetch/serve.py";
   }
+  // How many requests the server's /flaky or /count got for `key`.
+  int ServerCount(const std::string& key) {
+    auto fetcher = MakeFetcher();
+    return std::stoi(fetcher->Fetch({server_.Url("/requests?key=" + key), "", ""}).body);
+  }
+
   LocalServer server_{"site"};
 };
+
+// Options for tests that are not about retries: none are made.
+FetcherOptions NoRetries() {
+  FetcherOptions options;
+  options.max_retries = 0;
+  return options;
+}
+
+// Drives `requests` through Start/Wait until all are back; by id = index.
+std::map<uint64_t, FetchResponse> FetchAllConcurrently(Fetcher& fetcher,
+                                                       const std::vector<std::string>& urls) {
+  for (size_t i = 0; i < urls.size(); ++i) fetcher.Start(i, {urls[i], "", ""});
+  std::map<uint64_t, FetchResponse> done;
+  const Clock::time_point start = Clock::now();
+  while (done.size() < urls.size() && MillisecondsSince(start) < 30000) {
+    for (FetchResult& result : fetcher.Wait(1000)) {
+      EXPECT_FALSE(done.contains(result.id)) << "returned twice: " << result.id;
+      done[result.id] = std::move(result.response);
+    }
+  }
+  return done;
+}
 
 TEST_F(FetcherTest, FetchesAPageWithItsHeadersAndValidators) {
   auto fetcher = MakeFetcher();
@@ -132,7 +167,7 @@ TEST_F(FetcherTest, GivesUpOnARedirectLoopAfterMaxRedirects) {
 }
 
 TEST_F(FetcherTest, TimesOutOnASlowServer) {
-  FetcherOptions options;
+  FetcherOptions options = NoRetries();
   options.total_timeout_ms = 300;
   auto fetcher = MakeFetcher(options);
   FetchResponse response = fetcher->Fetch({server_.Url("/slow?seconds=3"), "", ""});
@@ -141,7 +176,7 @@ TEST_F(FetcherTest, TimesOutOnASlowServer) {
 }
 
 TEST_F(FetcherTest, TimesOutOnASlowServerOverAReusedConnection) {
-  FetcherOptions options;
+  FetcherOptions options = NoRetries();
   options.total_timeout_ms = 300;
   auto fetcher = MakeFetcher(options);
   ASSERT_EQ(fetcher->Fetch({server_.Url("/a.html"), "", ""}).http_status, 200);
@@ -150,7 +185,7 @@ TEST_F(FetcherTest, TimesOutOnASlowServerOverAReusedConnection) {
 }
 
 TEST_F(FetcherTest, ReportsAnErrorStatusAsDataWithRetryAfter) {
-  auto fetcher = MakeFetcher();
+  auto fetcher = MakeFetcher(NoRetries());
   FetchResponse response = fetcher->Fetch({server_.Url("/status/503"), "", ""});
   EXPECT_EQ(response.error, "");
   EXPECT_EQ(response.http_status, 503);
@@ -168,6 +203,193 @@ TEST_F(FetcherTest, ReusesTheConnectionAcrossFetches) {
   // The same client port means the same TCP connection, kept in the share
   // handle's connection cache although each Fetch uses a new easy handle.
   EXPECT_EQ(first.body, second.body);
+}
+
+TEST_F(FetcherTest, ReportsATruncatedGzipBodyInsteadOfAShortPage) {
+  auto fetcher = MakeFetcher(NoRetries());
+  // Both framings: the compressed stream just stops, while HTTP says the
+  // message is complete (Content-Length met, or the last chunk sent).
+  for (const std::string path : {"/truncated-gzip", "/truncated-gzip?chunked=1"}) {
+    FetchResponse response = fetcher->Fetch({server_.Url(path), "", ""});
+    EXPECT_EQ(response.http_status, 0) << path;
+    EXPECT_EQ(response.body, "") << path;
+    EXPECT_TRUE(response.error.starts_with(
+        "truncated gzip body: the compressed stream stops after "))
+        << path << ": " << response.error;
+  }
+}
+
+TEST_F(FetcherTest, StopsAStreamedBodyWithoutContentLengthAtTheLimit) {
+  auto fetcher = MakeFetcher(NoRetries());  // 10 MB default limit; the page is 50 MB
+  FetchResponse response = fetcher->Fetch({server_.Url("/big?mb=50"), "", ""});
+  EXPECT_EQ(response.error, "body exceeds 10485760 bytes");
+  EXPECT_EQ(response.body, "");
+}
+
+TEST_F(FetcherTest, Retries503WithRetryAfterThenReturnsThePage) {
+  auto fetcher = MakeFetcher();
+  const Clock::time_point start = Clock::now();
+  FetchResponse response =
+      fetcher->Fetch({server_.Url("/flaky?key=ra&fail=1&retry_after=1"), "", ""});
+  EXPECT_EQ(response.error, "");
+  EXPECT_EQ(response.http_status, 200);
+  EXPECT_NE(response.body.find("flaky ra served"), std::string::npos);
+  EXPECT_EQ(response.attempts, 2);
+  EXPECT_GE(MillisecondsSince(start), 1000);  // Retry-After: 1 was honoured
+  EXPECT_EQ(ServerCount("ra"), 2);
+}
+
+TEST_F(FetcherTest, Retries429WithExponentialBackoffWhenNoRetryAfter) {
+  FetcherOptions options;
+  options.retry_base_ms = 200;
+  auto fetcher = MakeFetcher(options);
+  const Clock::time_point start = Clock::now();
+  FetchResponse response =
+      fetcher->Fetch({server_.Url("/flaky?key=bo&fail=2&status=429"), "", ""});
+  EXPECT_EQ(response.http_status, 200);
+  EXPECT_EQ(response.attempts, 3);
+  EXPECT_GE(MillisecondsSince(start), 200 + 400);
+}
+
+TEST_F(FetcherTest, GivesUpAfterMaxRetriesAndReturnsTheLastResponse) {
+  FetcherOptions options;
+  options.max_retries = 2;
+  options.retry_base_ms = 10;
+  auto fetcher = MakeFetcher(options);
+  FetchResponse response = fetcher->Fetch({server_.Url("/flaky?key=gu&fail=100"), "", ""});
+  EXPECT_EQ(response.error, "");
+  EXPECT_EQ(response.http_status, 503);
+  EXPECT_EQ(response.attempts, 3);
+  EXPECT_EQ(ServerCount("gu"), 3);
+}
+
+TEST_F(FetcherTest, DoesNotRetryWhenRetryAfterExceedsTheLongestWait) {
+  FetcherOptions options;
+  options.max_retry_wait_ms = 500;
+  auto fetcher = MakeFetcher(options);
+  const Clock::time_point start = Clock::now();
+  FetchResponse response =
+      fetcher->Fetch({server_.Url("/flaky?key=long&fail=1&retry_after=5"), "", ""});
+  EXPECT_EQ(response.http_status, 503);
+  EXPECT_EQ(response.retry_after_seconds, 5);
+  EXPECT_EQ(response.attempts, 1);
+  EXPECT_LT(MillisecondsSince(start), 2000);
+}
+
+TEST_F(FetcherTest, DoesNotRetryOtherErrorStatuses) {
+  FetcherOptions options;
+  options.retry_base_ms = 10;
+  auto fetcher = MakeFetcher(options);
+  FetchResponse response =
+      fetcher->Fetch({server_.Url("/flaky?key=five&fail=1&status=500"), "", ""});
+  EXPECT_EQ(response.http_status, 500);
+  EXPECT_EQ(response.attempts, 1);
+  EXPECT_EQ(ServerCount("five"), 1);
+}
+
+TEST_F(FetcherTest, RetriesATimeout) {
+  FetcherOptions options;
+  options.total_timeout_ms = 300;
+  options.max_retries = 1;
+  options.retry_base_ms = 10;
+  auto fetcher = MakeFetcher(options);
+  FetchResponse response = fetcher->Fetch({server_.Url("/slow?seconds=2"), "", ""});
+  EXPECT_EQ(response.error, "timeout after 300 ms");
+  EXPECT_EQ(response.attempts, 2);
+}
+
+// --- Start/Wait: the multi interface ---------------------------------------
+
+TEST_F(FetcherTest, RunsStartedTransfersConcurrently) {
+  auto fetcher = MakeFetcher(NoRetries());
+  const Clock::time_point start = Clock::now();
+  std::map<uint64_t, FetchResponse> done = FetchAllConcurrently(
+      *fetcher, {server_.Url("/slow?seconds=2"), server_.Url("/slow?seconds=2"),
+                 server_.Url("/slow?seconds=2"), server_.Url("/a.html")});
+  ASSERT_EQ(done.size(), 4u);
+  for (uint64_t id = 0; id < 3; ++id) {
+    EXPECT_EQ(done[id].http_status, 200) << id;
+    EXPECT_NE(done[id].body.find("finally"), std::string::npos) << id;
+  }
+  EXPECT_NE(done[3].body.find("<html"), std::string::npos);
+  EXPECT_EQ(done[3].final_url, server_.Url("/a.html"));
+  // Three two-second responses at once (one after another: 6 s).
+  EXPECT_LT(MillisecondsSince(start), 4000);
+}
+
+TEST_F(FetcherTest, WaitReturnsFinishedTransfersFirst) {
+  auto fetcher = MakeFetcher(NoRetries());
+  fetcher->Start(1, {server_.Url("/slow?seconds=2"), "", ""});
+  fetcher->Start(2, {server_.Url("/a.html"), "", ""});
+  std::vector<FetchResult> first;
+  const Clock::time_point start = Clock::now();
+  while (first.empty() && MillisecondsSince(start) < 5000) first = fetcher->Wait(1000);
+  ASSERT_EQ(first.size(), 1u);
+  EXPECT_EQ(first[0].id, 2u);
+  EXPECT_LT(MillisecondsSince(start), 1500);
+  fetcher->Cancel();
+}
+
+TEST_F(FetcherTest, WaitTimesOutWhenNothingFinishes) {
+  auto fetcher = MakeFetcher(NoRetries());
+  fetcher->Start(7, {server_.Url("/slow?seconds=2"), "", ""});
+  const Clock::time_point start = Clock::now();
+  EXPECT_TRUE(fetcher->Wait(200).empty());
+  EXPECT_GE(MillisecondsSince(start), 190);
+  EXPECT_LT(MillisecondsSince(start), 1500);
+  fetcher->Cancel();
+}
+
+TEST_F(FetcherTest, CancelDropsTransfersInFlight) {
+  auto fetcher = MakeFetcher(NoRetries());
+  fetcher->Start(1, {server_.Url("/slow?seconds=1"), "", ""});
+  fetcher->Cancel();
+  const Clock::time_point start = Clock::now();
+  EXPECT_TRUE(fetcher->Wait(3000).empty());  // nothing in flight: returns at once
+  EXPECT_LT(MillisecondsSince(start), 500);
+  // The fetcher is still usable.
+  std::map<uint64_t, FetchResponse> done = FetchAllConcurrently(*fetcher, {server_.Url("/a.html")});
+  EXPECT_EQ(done[0].http_status, 200);
+}
+
+TEST_F(FetcherTest, RetriesInsideWaitWithRetryAfter) {
+  auto fetcher = MakeFetcher();
+  const Clock::time_point start = Clock::now();
+  std::map<uint64_t, FetchResponse> done = FetchAllConcurrently(
+      *fetcher, {server_.Url("/flaky?key=mw&fail=1&retry_after=1"), server_.Url("/a.html")});
+  ASSERT_EQ(done.size(), 2u);
+  EXPECT_EQ(done[0].http_status, 200);
+  EXPECT_EQ(done[0].attempts, 2);
+  EXPECT_GE(MillisecondsSince(start), 1000);
+  EXPECT_EQ(done[1].attempts, 1);
+  EXPECT_EQ(ServerCount("mw"), 2);
+}
+
+TEST_F(FetcherTest, ReusesTheConnectionAcrossConcurrentTransfers) {
+  auto fetcher = MakeFetcher();
+  std::map<uint64_t, FetchResponse> first =
+      FetchAllConcurrently(*fetcher, {server_.Url("/client-port")});
+  std::map<uint64_t, FetchResponse> second =
+      FetchAllConcurrently(*fetcher, {server_.Url("/client-port")});
+  ASSERT_EQ(first[0].http_status, 200);
+  EXPECT_FALSE(first[0].body.empty());
+  EXPECT_EQ(first[0].body, second[0].body);
+  // The easy interface shares the same connection cache.
+  EXPECT_EQ(fetcher->Fetch({server_.Url("/client-port"), "", ""}).body, first[0].body);
+}
+
+TEST_F(FetcherTest, EnforcesTheLimitsInConcurrentTransfersToo) {
+  FetcherOptions options = NoRetries();
+  options.max_body_bytes = 1024 * 1024;
+  options.max_redirects = 3;
+  auto fetcher = MakeFetcher(options);
+  std::map<uint64_t, FetchResponse> done = FetchAllConcurrently(
+      *fetcher, {server_.Url("/gzip-bomb"), server_.Url("/redirect-loop"),
+                 server_.Url("/truncated-gzip?chunked=1"), server_.Url("/gzipped-page")});
+  EXPECT_EQ(done[0].error, "body exceeds 1048576 bytes");
+  EXPECT_EQ(done[1].error, "too many redirects (more than 3)");
+  EXPECT_TRUE(done[2].error.starts_with("truncated gzip body")) << done[2].error;
+  EXPECT_EQ(done[3].body, "<html><body><p>compressed hello</p></body></html>");
 }
 
 // ../shared/data/http-compression: one page under each Content-Encoding,
@@ -250,6 +472,18 @@ TEST_F(SharedCompressionTest, StopsEveryBombAtTheDecodedSizeLimit) {
   }
 }
 
+TEST_F(SharedCompressionTest, ReportsEveryTruncatedGzipSample) {
+  auto fetcher = MakeFetcher(NoRetries());
+  for (const std::string path :
+       {"/encoded/gzip/truncated-crc-error.gz", "/encoded/gzip/truncated-crc-error-short.gz",
+        "/encoded/gzip/unexpected-eof.gz"}) {
+    FetchResponse response = fetcher->Fetch({server_->Url(path), "", ""});
+    EXPECT_TRUE(response.error.starts_with("truncated gzip body")) << path << ": "
+                                                                   << response.error;
+    EXPECT_EQ(response.body, "") << path;
+  }
+}
+
 TEST(CurlFetcherTest, ReportsARefusedConnectionAsATransportError) {
   // Bind a port, then close it: nothing listens there afterwards.
   int port = 0;
@@ -258,11 +492,15 @@ TEST(CurlFetcherTest, ReportsARefusedConnectionAsATransportError) {
     port = server.port();
   }
   ASSERT_NE(port, 0);
-  auto fetcher = MakeFetcher();
+  FetcherOptions options;
+  options.max_retries = 2;
+  options.retry_base_ms = 10;
+  auto fetcher = MakeFetcher(options);
   FetchResponse response =
       fetcher->Fetch({"http://127.0.0.1:" + std::to_string(port) + "/", "", ""});
   EXPECT_EQ(response.http_status, 0);
   EXPECT_NE(response.error.find("onnect"), std::string::npos) << response.error;
+  EXPECT_EQ(response.attempts, 3);  // a refused connection is worth retrying
 }
 
 TEST(CurlFetcherTest, RefusesSchemesOtherThanHttp) {
@@ -280,6 +518,10 @@ TEST(CurlFetcherTest, RejectsUnusableOptions) {
   FetcherOptions no_time;
   no_time.total_timeout_ms = 0;
   EXPECT_EQ(CurlFetcher::Create(no_time).status().code(), StatusCode::kInvalidArgument);
+  FetcherOptions negative_retries;
+  negative_retries.max_retries = -1;
+  EXPECT_EQ(CurlFetcher::Create(negative_retries).status().code(),
+            StatusCode::kInvalidArgument);
 }
 
 }  // namespace

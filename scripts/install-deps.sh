@@ -1,5 +1,7 @@
 #!/usr/bin/env bash
 # Installs the Debian 12 packages newsclaim builds, runs and tests with.
+# With --tests, also what only the test suite needs (Chromium, for the
+# report's browser test); scripts/test.sh passes it, the demo does not.
 # Idempotent and non-interactive: packages already present are left alone, and
 # apt is only asked for (and its index only refreshed) when something is missing.
 set -euo pipefail
@@ -16,6 +18,10 @@ packages=(
   # tests and benchmarks
   libgtest-dev libgmock-dev libbenchmark-dev
 )
+if [ "${1:-}" = "--tests" ]; then
+  # tests/report_browser_test renders the HTML report in headless Chromium
+  packages+=(chromium)
+fi
 
 missing=()
 for package in "${packages[@]}"; do

@@ -4,7 +4,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-scripts/install-deps.sh
+scripts/install-deps.sh --tests
 cmake -S . -B build -DCMAKE_BUILD_TYPE=RelWithDebInfo -DNEWSCLAIM_BUILD_TESTS=ON >/dev/null
 cmake --build build -j2
 if [ ! -d ../shared/data ]; then

@@ -45,12 +45,14 @@ TEST(CliTest, MissingCommandIsAUsageError) {
   EXPECT_EQ(result.exit_code, 2);
 }
 
-TEST(CliTest, UnbuiltFeatureAnswersNotImplementedYet) {
+TEST(CliTest, AMissingCrawlConfigIsAConfigurationErrorNamingTheFile) {
   TempDir dir;
-  ProcessResult result = RunProcess({NewsclaimBinary(), "--db", dir.path() + "/x.db", "crawl",
-                                     "--config", dir.path() + "/crawl.toml"});
+  const std::string config = dir.path() + "/crawl.toml";
+  ProcessResult result =
+      RunProcess({NewsclaimBinary(), "--db", dir.path() + "/x.db", "crawl", "--config", config});
   EXPECT_EQ(result.exit_code, 2);
-  EXPECT_THAT(result.err, HasSubstr("not implemented yet"));
+  EXPECT_THAT(result.err, HasSubstr(config));
+  EXPECT_FALSE(std::filesystem::exists(dir.path() + "/x.db"));
 }
 
 // Copies the real rules/ and appends a broken line to one file.

@@ -19,6 +19,22 @@ Special paths:
   /encoded/ENC/FILE   FILE from --encoded-dir DIR, sent as is with Content-Encoding: ENC
                       (e.g. the samples in ../shared/data/http-compression)
   /client-port        the client's TCP port: shows whether a connection was reused
+  /flaky?key=K&fail=N&status=S&retry_after=R
+                      the first N requests for key K get status S (default 503) with
+                      Retry-After: R when R is given; later ones a small page naming K
+  /requests?key=K     how many requests /flaky (or /count) got for key K, as text
+  /count?key=K        a small page naming K; counts its requests
+  /truncated-gzip?chunked=1
+                      a gzip-encoded page whose stream stops halfway (Content-Length
+                      matching what is sent, or chunked framing)
+  /big?mb=M           M MB of HTML (default 50), chunked without Content-Length
+  /charset-lie/NAME   a page whose Content-Type charset lies about its bytes
+                      (UTF-8 or CP932); see CHARSET_LIES
+  /sitemap-index-big.xml      a sitemap index naming /sitemap-big.xml
+  /sitemap-big.xml?n=N        a urlset of N (default 50,000) /sitemap-page/I.html entries
+  /sitemap-page/I.html        a small page
+  /not-a-feed.rss     application/rss+xml whose body is not XML
+  /pages/I.html?links=K       a page linking to /pages/(I*K+1..I*K+K).html
 Logs go to stderr. Stops on SIGTERM.
 """
 import email.utils
@@ -30,10 +46,54 @@ import mimetypes
 import os
 import signal
 import sys
+import threading
 import time
 import urllib.parse
 
 BOMB_BYTES = 50 * 1024 * 1024
+
+JA_TEXT = "韓国に26万枚のGPUを供給する"
+# path -> (body bytes, Content-Type header): a charset header that lies.
+CHARSET_LIES = {
+    "/charset-lie/utf8-as-sjis": (
+        ("<html><head><title>utf8</title></head><body><p>%s</p></body></html>" % JA_TEXT)
+        .encode("utf-8"),
+        "text/html; charset=shift_jis"),
+    "/charset-lie/utf8-as-latin1": (
+        ("<html><head><title>utf8 latin1</title></head><body><p>%s (latin1)</p></body></html>"
+         % JA_TEXT).encode("utf-8"),
+        "text/html; charset=iso-8859-1"),
+    "/charset-lie/sjis-as-utf8": (
+        ('<html><head><meta charset="shift_jis"><title>sjis</title></head>'
+         "<body><p>%s (sjis)</p></body></html>" % JA_TEXT).encode("cp932"),
+        "text/html; charset=utf-8"),
+}
+
+COUNTS = {}
+COUNTS_LOCK = threading.Lock()
+
+
+def count_request(key):
+    with COUNTS_LOCK:
+        COUNTS[key] = COUNTS.get(key, 0) + 1
+        return COUNTS[key]
+
+
+@functools.lru_cache(maxsize=None)
+def truncated_gzip():
+    page = ("<html><body>" + "".join("<p>paragraph %d of a page cut short</p>" % i
+                                     for i in range(2000)) + "</body></html>").encode()
+    compressed = gzip.compress(page)
+    return compressed[: len(compressed) // 2]
+
+
+@functools.lru_cache(maxsize=None)
+def big_sitemap(n):
+    parts = ['<?xml version="1.0" encoding="UTF-8"?>\n'
+             '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">\n']
+    parts.extend("<url><loc>/sitemap-page/%d.html</loc></url>\n" % i for i in range(n))
+    parts.append("</urlset>\n")
+    return "".join(parts).encode()
 
 
 @functools.lru_cache(maxsize=None)
@@ -61,6 +121,22 @@ class Handler(http.server.BaseHTTPRequestHandler):
         if self.command != "HEAD":
             self.wfile.write(body)
 
+    def send_chunked(self, body, content_type, headers):
+        """Sends `body` (bytes, or an iterable of bytes) with chunked framing."""
+        self.send_response(200)
+        self.send_header("Content-Type", content_type)
+        self.send_header("Transfer-Encoding", "chunked")
+        for name, value in headers:
+            self.send_header(name, value)
+        self.end_headers()
+        pieces = [body[i:i + 4096] for i in range(0, len(body), 4096)] if isinstance(body, bytes) else body
+        try:
+            for piece in pieces:
+                self.wfile.write(b"%x\r\n%s\r\n" % (len(piece), piece))
+            self.wfile.write(b"0\r\n\r\n")
+        except (BrokenPipeError, ConnectionResetError):
+            self.close_connection = True
+
     def do_HEAD(self):
         self.do_GET()
 
@@ -84,6 +160,57 @@ class Handler(http.server.BaseHTTPRequestHandler):
                 body = f.read()
             encoding = urllib.parse.unquote(encoding)
             return self.send_body(200, body, headers=[("Content-Encoding", encoding)])
+        if path == "/flaky":
+            key = query.get("key", [""])[0]
+            seen = count_request(key)
+            if seen <= int(query.get("fail", ["1"])[0]):
+                headers = []
+                if "retry_after" in query:
+                    headers.append(("Retry-After", query["retry_after"][0]))
+                status = int(query.get("status", ["503"])[0])
+                return self.send_body(status, b"try later\n", "text/plain", headers)
+            return self.send_body(200, ("<html><body><p>flaky %s served</p></body></html>" % key).encode())
+        if path == "/count":
+            key = query.get("key", [""])[0]
+            count_request(key)
+            return self.send_body(200, ("<html><body><p>counted %s</p></body></html>" % key).encode())
+        if path == "/requests":
+            with COUNTS_LOCK:
+                seen = COUNTS.get(query.get("key", [""])[0], 0)
+            return self.send_body(200, str(seen).encode(), "text/plain")
+        if path == "/truncated-gzip":
+            body = truncated_gzip()
+            if query.get("chunked", ["0"])[0] == "1":
+                return self.send_chunked(body, "text/html; charset=utf-8",
+                                         [("Content-Encoding", "gzip")])
+            return self.send_body(200, body, headers=[("Content-Encoding", "gzip")])
+        if path == "/big":
+            megabytes = int(query.get("mb", ["50"])[0])
+            block = b"<p>" + b"x" * 1017 + b"</p>\n"  # 1 KiB
+            return self.send_chunked((b"<html><body>" + block * 1024 for _ in range(megabytes)),
+                                     "text/html; charset=utf-8", [])
+        if path in CHARSET_LIES:
+            body, content_type = CHARSET_LIES[path]
+            return self.send_body(200, body, content_type)
+        if path == "/sitemap-index-big.xml":
+            body = ('<?xml version="1.0" encoding="UTF-8"?>\n'
+                    '<sitemapindex xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">'
+                    "<sitemap><loc>/sitemap-big.xml</loc></sitemap></sitemapindex>\n").encode()
+            return self.send_body(200, body, "application/xml")
+        if path == "/sitemap-big.xml":
+            return self.send_body(200, big_sitemap(int(query.get("n", ["50000"])[0])), "application/xml")
+        if path.startswith("/sitemap-page/"):
+            name = path[len("/sitemap-page/"):]
+            return self.send_body(200, ("<html><body><p>sitemap page %s</p></body></html>" % name).encode())
+        if path == "/not-a-feed.rss":
+            body = b"Sorry, our feed is down for maintenance. {\"error\": true}\n"
+            return self.send_body(200, body, "application/rss+xml")
+        if path.startswith("/pages/"):
+            index = int(path[len("/pages/"):].split(".")[0])
+            links = int(query.get("links", ["2"])[0])
+            hrefs = "".join('<a href="/pages/%d.html?links=%d">next</a>' % (index * links + k, links)
+                            for k in range(1, links + 1))
+            return self.send_body(200, ("<html><body><p>page %d</p>%s</body></html>" % (index, hrefs)).encode())
         if path == "/redirect-loop":
             n = int(query.get("n", ["0"])[0])
             return self.send_body(302, b"", headers=[("Location", "/redirect-loop?n=%d" % (n + 1))])
