@@ -63,8 +63,12 @@ ExtractedPage PagePipeline::Extract(Page page) {
 }
 
 Status PagePipeline::Store(const ExtractedPage& extracted) {
-  ASSIGN_OR_RETURN(int64_t page_id, db_.UpsertPage(extracted.page, extracted.article));
-  RETURN_IF_ERROR(db_.ReplaceClaims(page_id, extracted.claims, rules_.fingerprint));
+  // The page and its claims commit together: a run killed in between must
+  // not leave a page that looks finished but has no claims.
+  RETURN_IF_ERROR(db_.InTransaction([&]() -> Status {
+    ASSIGN_OR_RETURN(int64_t page_id, db_.UpsertPage(extracted.page, extracted.article));
+    return db_.ReplaceClaims(page_id, extracted.claims, rules_.fingerprint);
+  }));
   ++tally_.pages;
   tally_.claims += static_cast<int>(extracted.claims.size());
   LogDebug(extracted.page.url + ": " + std::to_string(extracted.claims.size()) + " claims");

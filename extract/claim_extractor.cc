@@ -60,10 +60,12 @@ std::optional<int64_t> DaysOf(const std::string& date) {
   return era * 146097 + doe - 719468;
 }
 
-bool SpansAYear(const DateRange& range) {
+// A quarter, a half or a year: a period a figure can fall in ("in the second
+// half of 2026"), where a month or a day dates an event ("in March").
+bool SpansAQuarterOrMore(const DateRange& range) {
   std::optional<int64_t> start = DaysOf(range.start);
   std::optional<int64_t> end = DaysOf(range.end);
-  return start && end && *end - *start + 1 >= 360;
+  return start && end && *end - *start + 1 >= 89;
 }
 
 // ---- One sentence, analysed ---------------------------------------------------
@@ -1122,6 +1124,14 @@ SubjectChoice ClaimExtractor::Impl::ChooseSubject(
         }
       } else {
         int64_t pos = SkipSpaces(a.folded, m.end);
+        // The receiver of a figure directed at it: "the initial 1 GW for
+        // OpenAI" (English for 向けの).
+        if (StartsAt(a.folded, pos, U"for ")) {
+          int64_t at = SkipSpaces(a.folded, pos + 4);
+          if (StartsAt(a.folded, at, U"the ")) at += 4;
+          if (e.start == at) head = &e;
+          continue;
+        }
         if (!StartsAt(a.folded, pos, U"of ")) continue;
         pos = SkipSpaces(a.folded, pos + 3);
         if (StartsAt(a.folded, pos, U"the ")) pos += 4;
@@ -1271,7 +1281,7 @@ std::optional<TimeRelation> ClaimExtractor::Impl::DateRelation(
   if (date.deadline) return TimeRelation::kBy;
   auto resolve = [&](int value) -> std::optional<TimeRelation> {
     if (value == Tables::kDuringIfYear) {
-      if (SpansAYear(*date.mention.date)) return TimeRelation::kDuring;
+      if (SpansAQuarterOrMore(*date.mention.date)) return TimeRelation::kDuring;
       return std::nullopt;
     }
     return static_cast<TimeRelation>(value);
@@ -1393,6 +1403,57 @@ std::vector<StatusCue> ClaimExtractor::Impl::StatusCues(const Analysis& a) const
   return cues;
 }
 
+namespace {
+
+// The words between an English figure and a status word after it make the
+// figure the subject of that word: at most the figure's own noun and a
+// "for"/"of" phrase of up to two words, then a form of "to be" and adverbs
+// ("GB300s are now", "for OpenAI would now"), nothing that opens another
+// clause. A modal ("would", `tense`) needs no form of "to be".
+bool IsSubjectBridge(std::u32string_view gap, bool tense) {
+  static constexpr std::u32string_view kCopulas[] = {U"are", U"is", U"were", U"was", U"been"};
+  static constexpr std::u32string_view kFillers[] = {U"now", U"already", U"fully", U"all",
+                                                     U"have", U"has", U"being"};
+  auto is_word = [](std::u32string_view w) {
+    return std::all_of(w.begin(), w.end(), [](char32_t c) {
+      return IsAsciiLetter(c) || IsAsciiDigit(c) || c == U'-';
+    });
+  };
+  bool copula = false;
+  int words = 0, nouns = 0, phrase = -1;  // words left in a "for"/"of" phrase
+  size_t i = 0;
+  while (i < gap.size()) {
+    if (gap[i] == U' ') {
+      ++i;
+      continue;
+    }
+    size_t end = i;
+    while (end < gap.size() && gap[end] != U' ') ++end;
+    std::u32string_view w = gap.substr(i, end - i);
+    i = end;
+    if (++words > 6 || !is_word(w)) return false;
+    if (std::find(std::begin(kCopulas), std::end(kCopulas), w) != std::end(kCopulas)) {
+      copula = true;
+      phrase = 0;
+    } else if (std::find(std::begin(kFillers), std::end(kFillers), w) != std::end(kFillers)) {
+      continue;
+    } else if (copula) {
+      return false;
+    } else if (phrase < 0 && (w == U"for" || w == U"of")) {
+      phrase = 2;
+    } else if (phrase > 0) {
+      --phrase;
+    } else if (phrase < 0 && nouns == 0) {
+      ++nouns;  // the counted noun: "GB300s", "GPUs"
+    } else {
+      return false;
+    }
+  }
+  return copula || (tense && phrase != 2);
+}
+
+}  // namespace
+
 // Japanese: the first cue after the figure (its predicate: a word before it
 // belongs to another clause). English: the nearest cue before the figure
 // ("will deploy").
@@ -1410,6 +1471,16 @@ ClaimStatus ClaimExtractor::Impl::ChooseStatus(const Analysis& a, const Mention&
       if (cue.start >= m.end) return cue.stop ? ClaimStatus::kNone : cue.status;
     }
     return ClaimStatus::kNone;
+  }
+  // A figure that is the subject of its clause takes the predicate after
+  // it: "its first 18,000 GB300s are now operational".
+  for (const StatusCue& cue : cues) {
+    if (cue.start < m.end) continue;
+    if (!cue.stop && IsSubjectBridge(std::u32string_view(a.folded).substr(m.end, cue.start - m.end),
+                                     cue.tense)) {
+      return cue.status;
+    }
+    break;
   }
   for (auto it = cues.rbegin(); it != cues.rend(); ++it) {
     if (it->end <= m.start) return it->stop ? ClaimStatus::kNone : it->status;

@@ -268,6 +268,13 @@ StatusOr<Database> Database::Open(const std::filesystem::path& path) {
   return Database(std::move(impl));
 }
 
+Status Database::InTransaction(const std::function<Status()>& work) {
+  Transaction transaction(*impl_->connection);
+  RETURN_IF_ERROR(transaction.status());
+  RETURN_IF_ERROR(work());
+  return transaction.Commit();
+}
+
 StatusOr<int64_t> Database::UpsertPage(const Page& page, const Article& article) {
   if (page.url.empty()) return InvalidArgumentError("UpsertPage: page has no url");
   static constexpr std::string_view kSql = R"sql(

@@ -7,6 +7,7 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <functional>
 #include <map>
 #include <memory>
 #include <optional>
@@ -112,6 +113,11 @@ class Database {
   // event. NotFound for an unknown page id.
   Status ReplaceClaims(int64_t page_id, const std::vector<Claim>& claims,
                        std::string_view rules_fingerprint);
+
+  // Runs `work` in one transaction: the store calls it makes commit
+  // together when it returns OK, or none of them does (an error, or a
+  // process killed before the commit). Calls nest.
+  Status InTransaction(const std::function<Status()>& work);
 
   // Records that `url` failed at `stage` ("fetch", "decode", "extract",
   // "ingest") with `reason`, timestamped.

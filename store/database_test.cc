@@ -192,6 +192,31 @@ TEST_F(DatabaseTest, UpsertPageKeepsTheIdAndUpdatesMetadata) {
   EXPECT_EQ(db.UpsertPage(Page{}, Article{}).status().code(), StatusCode::kInvalidArgument);
 }
 
+TEST_F(DatabaseTest, APageAndItsClaimsCommitTogetherOrNotAtAll) {
+  Database db = OpenOrDie();
+  Status failed = db.InTransaction([&]() -> Status {
+    StatusOr<int64_t> id = db.UpsertPage(MakePage("http://example.com/a"), MakeArticle("A", "2025-11-01"));
+    if (!id.ok()) return id.status();
+    return IoError("disk full while storing the claims");
+  });
+  EXPECT_EQ(failed.code(), StatusCode::kIoError);
+  EXPECT_EQ(RawQuery("SELECT count(*) FROM pages"), "0");
+  EXPECT_EQ(RawQuery("SELECT count(*) FROM events"), "0");
+
+  // Nested: an inner failure undoes only the inner work.
+  Status outer = db.InTransaction([&]() -> Status {
+    RETURN_IF_ERROR(db.UpsertPage(MakePage("http://example.com/b"), MakeArticle("B", "2025-11-01")).status());
+    Status inner = db.InTransaction([&]() -> Status {
+      RETURN_IF_ERROR(db.UpsertPage(MakePage("http://example.com/c"), MakeArticle("C", "2025-11-01")).status());
+      return InvalidArgumentError("inner failure");
+    });
+    EXPECT_EQ(inner.code(), StatusCode::kInvalidArgument);
+    return Status::Ok();
+  });
+  EXPECT_TRUE(outer.ok()) << outer.ToString();
+  EXPECT_EQ(RawQuery("SELECT group_concat(url) FROM pages"), "http://example.com/b");
+}
+
 TEST_F(DatabaseTest, ReplaceClaimsSupersedesChangedAndVanishedClaimsWithoutDeleting) {
   Database db = OpenOrDie();
   const int64_t page = StorePage(db, "http://example.com/a", "2025-11-01",

@@ -178,18 +178,26 @@ int64_t Connection::LastInsertRowId() const { return sqlite3_last_insert_rowid(d
 
 int Connection::Changes() const { return sqlite3_changes(db_); }
 
-Transaction::Transaction(Connection& connection) : connection_(connection) {
-  status_ = connection_.Exec("BEGIN IMMEDIATE");
+bool Connection::InTransaction() const { return sqlite3_get_autocommit(db_) == 0; }
+
+Transaction::Transaction(Connection& connection)
+    : connection_(connection), nested_(connection.InTransaction()) {
+  status_ = connection_.Exec(nested_ ? "SAVEPOINT nested" : "BEGIN IMMEDIATE");
   if (!status_.ok()) done_ = true;
 }
 
 Transaction::~Transaction() {
-  if (!done_) connection_.Exec("ROLLBACK");
+  if (done_) return;
+  if (nested_) {
+    connection_.Exec("ROLLBACK TO nested; RELEASE nested");
+  } else {
+    connection_.Exec("ROLLBACK");
+  }
 }
 
 Status Transaction::Commit() {
   if (!status_.ok()) return status_;
-  Status committed = connection_.Exec("COMMIT");
+  Status committed = connection_.Exec(nested_ ? "RELEASE nested" : "COMMIT");
   if (committed.ok()) done_ = true;
   return committed;
 }

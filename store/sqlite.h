@@ -85,6 +85,8 @@ class Connection {
 
   int64_t LastInsertRowId() const;
   int Changes() const;
+  // True while a transaction is open on this connection.
+  bool InTransaction() const;
   const std::filesystem::path& path() const { return path_; }
 
  private:
@@ -95,7 +97,9 @@ class Connection {
 };
 
 // BEGIN IMMEDIATE on construction; ROLLBACK on destruction unless Commit()
-// succeeded. Begin errors are reported by status().
+// succeeded. Begin errors are reported by status(). Inside a transaction
+// already open on the connection it is a savepoint instead: its work
+// commits with the outer transaction, or is undone alone.
 class Transaction {
  public:
   explicit Transaction(Connection& connection);
@@ -107,6 +111,7 @@ class Transaction {
   Connection& connection_;
   Status status_;
   bool done_ = false;
+  bool nested_ = false;
 };
 
 }  // namespace newsclaim::store::internal

@@ -201,7 +201,7 @@ TEST(CrawlResumeTest, KilledCrawlsResumeWithoutLossOrRefetching) {
   // stored; some land during start-up (schema creation, rule loading).
   const int crawl_ms = static_cast<int>(std::max<int64_t>(reference_ms - startup_ms, 200));
   std::uniform_int_distribution<int> kill_after_ms(static_cast<int>(startup_ms / 2),
-                                                   static_cast<int>(startup_ms) + crawl_ms / 6);
+                                                   static_cast<int>(startup_ms) + crawl_ms / 10);
 
   LoggingServer server(corpus, dir.path() + "/server.log", kDelayMs, err_log);
   ASSERT_GT(server.port(), 0);
@@ -253,12 +253,16 @@ TEST(CrawlResumeTest, KilledCrawlsResumeWithoutLossOrRefetching) {
     requests_before_run.push_back(requests.size());
   }
   std::fflush(stdout);
-  EXPECT_FALSE(completed_early) << "the crawl completed after only " << kills
-                                << " kills; slow the server down";
-
-  // The last run goes to the end.
-  ProcessResult last = RunProcess(crawl_args(db, server));
-  ASSERT_EQ(last.exit_code, 0) << last.err;
+  // Issue 7 asks for at least 10 kill points. A run that outlives its kill
+  // point completes the crawl; otherwise one last run goes to the end. (A
+  // run after a completed one would start the next scheduled crawl afresh,
+  // revalidating every page, so there is none.)
+  EXPECT_GE(kills, 10) << "the crawl completed after only " << kills
+                       << " kills; slow the server down";
+  if (!completed_early) {
+    ProcessResult last = RunProcess(crawl_args(db, server));
+    ASSERT_EQ(last.exit_code, 0) << last.err;
+  }
   EXPECT_THAT(Column(db, "PRAGMA integrity_check"), ::testing::ElementsAre("ok"));
 
   // No page lost, no claim lost or doubled.
