@@ -36,6 +36,16 @@ void ResolveDefaults(GlobalOptions& options) {
   if (options.rules_dir.empty()) options.rules_dir = DefaultRulesDir().string();
 }
 
+StatusOr<store::FxTable> LoadFxTable(const GlobalOptions& options) {
+  const std::filesystem::path path = std::filesystem::path(options.rules_dir) / "fx.toml";
+  std::error_code error;
+  if (!std::filesystem::exists(path, error)) return store::FxTable();
+  StatusOr<store::FxTable> table = store::FxTable::Load(path);
+  if (!table.ok()) return Status(StatusCode::kInvalidArgument, table.status().message());
+  LogDebug(path.string() + ": " + std::to_string(table->rates().size()) + " FX rates");
+  return table;
+}
+
 std::filesystem::path DefaultRulesDir() {
   const std::filesystem::path exe_dir = ExecutableDir();
   const std::array<std::filesystem::path, 3> candidates = {

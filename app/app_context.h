@@ -9,6 +9,7 @@
 #include <string_view>
 
 #include "base/status.h"
+#include "store/fx.h"
 
 namespace newsclaim::app {
 
@@ -25,6 +26,13 @@ struct GlobalOptions {
 
 // Fills unset db_path and rules_dir with their defaults.
 void ResolveDefaults(GlobalOptions& options);
+
+// Loads and validates <rules_dir>/fx.toml, the dated FX table that
+// reconciliation annotates money in other currencies with (never compares
+// with). A rules folder without the file gives an empty table; a bad file is
+// InvalidArgument "FILE:LINE: message", a configuration error (exit 2).
+// Store it with store::Database::SetFxRates before Reconcile.
+StatusOr<store::FxTable> LoadFxTable(const GlobalOptions& options);
 
 // The rules/ folder shipped with the binary: next to it (build tree:
 // <binary>/../rules is the source tree's), under an install prefix

@@ -28,6 +28,7 @@ StatusOr<std::unique_ptr<PagePipeline>> PagePipeline::Create(
   // Rules first: a bad rule file stops the run before the database or any
   // page is touched.
   ASSIGN_OR_RETURN(extract::RuleSet rules, LoadRules(options));
+  ASSIGN_OR_RETURN(store::FxTable fx, LoadFxTable(options));
   ASSIGN_OR_RETURN(extract::ClaimExtractor extractor,
                    extract::ClaimExtractor::Create(rules));
   ASSIGN_OR_RETURN(store::Database db, OpenDatabase(options));
@@ -37,6 +38,7 @@ StatusOr<std::unique_ptr<PagePipeline>> PagePipeline::Create(
                          std::move(entry.part_of), std::move(entry.aliases)});
   }
   RETURN_IF_ERROR(db.SyncGazetteer(gazetteer));
+  RETURN_IF_ERROR(db.SetFxRates(fx));
   return std::unique_ptr<PagePipeline>(
       new PagePipeline(std::move(rules), std::move(extractor), std::move(db)));
 }

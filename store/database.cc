@@ -5,11 +5,13 @@
 #include <ctime>
 #include <set>
 #include <unordered_map>
+#include <unordered_set>
 #include <utility>
 
 #include <nlohmann/json.hpp>
 
 #include "base/hash.h"
+#include "store/near_duplicates.h"
 #include "store/schema.h"
 #include "store/sqlite.h"
 
@@ -208,6 +210,12 @@ struct Database::Impl {
   }
 
   Status Migrate();
+
+  // Sketches new or changed pages, finds near-duplicate pages, records
+  // pages.copy_of and marks the live claims of copies derived (with the
+  // reason); returns what FindConflicts needs to know about each page. Runs
+  // inside the caller's transaction.
+  StatusOr<std::map<int64_t, PageInfo>> UpdateNearDuplicates(ReconcileStats& stats);
 };
 
 Status Database::Impl::Migrate() {
@@ -235,7 +243,10 @@ Status Database::Impl::Migrate() {
       return IoError("cannot switch " + connection->path().string() + " to WAL journal mode");
     }
   }
-  RETURN_IF_ERROR(connection->Exec("PRAGMA foreign_keys=ON; PRAGMA synchronous=NORMAL;"));
+  // A 64 MB page cache (the default is 2 MB): Reconcile reads every live
+  // claim and page, and re-reading them from the OS dominated its time.
+  RETURN_IF_ERROR(connection->Exec(
+      "PRAGMA foreign_keys=ON; PRAGMA synchronous=NORMAL; PRAGMA cache_size=-65536;"));
 
   for (int64_t next = version; next < latest; ++next) {
     Transaction transaction(*connection);
@@ -652,20 +663,178 @@ StatusOr<PartOfLinks> Database::LoadPartOfLinks() {
   return links;
 }
 
-StatusOr<ReconcileStats> Database::Reconcile(const PartOfLinks& extra_links) {
-  ASSIGN_OR_RETURN(std::vector<Claim> claims, QueryClaims(ClaimFilter{}));
-  ASSIGN_OR_RETURN(PartOfLinks links, LoadPartOfLinks());
-  for (const auto& [child, parent] : extra_links.parent) links.parent[child] = parent;
-  std::vector<Conflict> found = FindConflicts(claims, links);
-
-  ReconcileStats stats;
-  stats.claims_compared = static_cast<int>(claims.size());
-  stats.conflicts = static_cast<int>(found.size());
-  for (const Conflict& conflict : found) ++stats.by_class[conflict.conflict_class];
-
+Status Database::SetFxRates(const FxTable& table) {
   Connection& connection = *impl_->connection;
   Transaction transaction(connection);
   RETURN_IF_ERROR(transaction.status());
+  RETURN_IF_ERROR(connection.Exec("DELETE FROM fx_rates"));
+  for (const FxRate& rate : table.rates()) {
+    ASSIGN_OR_RETURN(Statement insert,
+                     connection.Prepare("INSERT OR REPLACE INTO fx_rates (date, base, quote, rate) "
+                                        "VALUES (?1, ?2, ?3, ?4)"));
+    insert.Bind(1, rate.date).Bind(2, rate.base).Bind(3, rate.quote).Bind(4, rate.rate);
+    RETURN_IF_ERROR(insert.Run());
+  }
+  return transaction.Commit();
+}
+
+StatusOr<FxTable> Database::LoadFxRates() {
+  ASSIGN_OR_RETURN(Statement query, impl_->connection->Prepare(
+                                        "SELECT date, base, quote, rate FROM fx_rates"));
+  std::vector<FxRate> rates;
+  while (true) {
+    ASSIGN_OR_RETURN(bool row, query.Step());
+    if (!row) break;
+    rates.push_back({query.Text(0), query.Text(1), query.Text(2), query.Double(3)});
+  }
+  return FxTable::FromRates(std::move(rates));
+}
+
+StatusOr<std::map<int64_t, PageInfo>> Database::Impl::UpdateNearDuplicates(ReconcileStats& stats) {
+  // Sketches are made from the article text on every run rather than
+  // stored: sketching is a few nanoseconds per character, and rewriting
+  // page rows to keep them cost more in WAL writes than it saved.
+  struct Row {
+    int64_t id;
+    std::string url;
+    std::string site_name;
+    int64_t copy_of;
+  };
+  std::vector<Row> rows;
+  std::vector<PageSketch> sketches;
+  {
+    ASSIGN_OR_RETURN(
+        Statement query,
+        connection->Prepare("SELECT id, substr(published, 1, 10), url, site_name, copy_of, "
+                            "article_text FROM pages ORDER BY id"));
+    while (true) {
+      ASSIGN_OR_RETURN(bool row, query.Step());
+      if (!row) break;
+      rows.push_back({query.Int(0), query.Text(2), query.Text(3),
+                      query.IsNull(4) ? 0 : query.Int(4)});
+      PageSketch sketch;
+      sketch.page_id = rows.back().id;
+      sketch.published = query.Text(1);
+      sketch.sketch = SketchText(query.Text(5));
+      sketches.push_back(std::move(sketch));
+    }
+  }
+  std::map<int64_t, const NearDuplicate*> copies;
+  const std::vector<NearDuplicate> found = FindNearDuplicates(sketches);
+  for (const NearDuplicate& copy : found) copies[copy.page_id] = &copy;
+  std::unordered_map<int64_t, const Row*> by_id;
+  for (const Row& row : rows) by_id[row.id] = &row;
+
+  std::map<int64_t, PageInfo> pages;
+  for (const Row& row : rows) {
+    auto copy = copies.find(row.id);
+    const int64_t copy_of = copy == copies.end() ? 0 : copy->second->copy_of;
+    if (copy_of != 0 || !row.site_name.empty()) {
+      PageInfo& info = pages[row.id];
+      info.site_name = row.site_name;
+      info.copy_of = copy_of;
+      if (copy_of != 0) info.copy_of_url = by_id.at(copy_of)->url;
+    }
+    // Claims of a copy are derived, with the reason; a page that is no
+    // longer a copy gets its claims back as independent.
+    std::string reason;
+    if (copy_of != 0) {
+      char similarity[16];
+      std::snprintf(similarity, sizeof(similarity), "%.2f", copy->second->similarity);
+      reason = "derived: the page is a near-duplicate (shingle similarity " +
+               std::string(similarity) + ") of " + by_id.at(copy_of)->url +
+               ", so its figures count once with that page's";
+      ++stats.near_duplicate_pages;
+    }
+    if (copy_of != row.copy_of || copy_of != 0) {
+      ASSIGN_OR_RETURN(Statement page,
+                       connection->Prepare("UPDATE pages SET copy_of = ?2, copy_similarity = ?3 "
+                                           "WHERE id = ?1"));
+      page.Bind(1, row.id);
+      if (copy_of != 0) {
+        page.Bind(2, copy_of).Bind(3, copy->second->similarity);
+      } else {
+        page.BindNull(2).BindNull(3);
+      }
+      RETURN_IF_ERROR(page.Run());
+      ASSIGN_OR_RETURN(Statement claims,
+                       connection->Prepare("UPDATE claims SET derived_reason = ?2 "
+                                           "WHERE page_id = ?1 AND live = 1 "
+                                           "AND derived_reason IS NOT ?2"));
+      claims.Bind(1, row.id).BindOrNull(2, reason);
+      RETURN_IF_ERROR(claims.Run());
+    }
+  }
+  {
+    ASSIGN_OR_RETURN(Statement count,
+                     connection->Prepare("SELECT count(*) FROM claims "
+                                         "WHERE live = 1 AND derived_reason IS NOT NULL"));
+    ASSIGN_OR_RETURN(bool row, count.Step());
+    stats.derived_claims = row ? static_cast<int>(count.Int(0)) : 0;
+  }
+  return pages;
+}
+
+StatusOr<ReconcileStats> Database::Reconcile(const PartOfLinks& extra_links) {
+  // Every live claim, by a scan of the claims table in rowid order (claims
+  // of one page are stored together), with its page's fields from one scan
+  // of pages; no join or ORDER BY: FindConflicts does not depend on input
+  // order, and an index-driven join reads the claims in random order.
+  std::vector<Claim> claims;
+  {
+    struct PageFields {
+      std::string url, title, lang, published;
+    };
+    std::unordered_map<int64_t, PageFields> pages;
+    {
+      ASSIGN_OR_RETURN(Statement query, impl_->connection->Prepare(
+                                            "SELECT id, url, title, lang, published FROM pages"));
+      while (true) {
+        ASSIGN_OR_RETURN(bool row, query.Step());
+        if (!row) break;
+        pages[query.Int(0)] = {query.Text(1), query.Text(2), query.Text(3),
+                               DatePart(query.Text(4))};
+      }
+    }
+    std::string columns(kClaimColumns);
+    for (std::string_view page_column : {"p.url", "p.title", "p.lang", "p.published"}) {
+      columns.replace(columns.find(page_column), page_column.size(), "NULL");
+    }
+    // "+c.live": a full scan, not the (live, kind, subject) index.
+    static const std::string kSql = "SELECT " + columns + " FROM claims c WHERE +c.live = 1";
+    ASSIGN_OR_RETURN(Statement query, impl_->connection->Prepare(kSql));
+    while (true) {
+      ASSIGN_OR_RETURN(bool row, query.Step());
+      if (!row) break;
+      Claim claim = ReadClaim(query);
+      auto page = pages.find(claim.page_id);
+      if (page != pages.end()) {
+        claim.url = page->second.url;
+        claim.title = page->second.title;
+        claim.lang = page->second.lang;
+        claim.published = page->second.published;
+      }
+      claims.push_back(std::move(claim));
+    }
+  }
+  ReconcileContext context;
+  ASSIGN_OR_RETURN(context.part_of, LoadPartOfLinks());
+  for (const auto& [child, parent] : extra_links.parent) context.part_of.parent[child] = parent;
+  ASSIGN_OR_RETURN(FxTable fx, LoadFxRates());
+  context.fx = &fx;
+  context.copy_claims = false;
+
+  ReconcileStats stats;
+  Connection& connection = *impl_->connection;
+  Transaction transaction(connection);
+  RETURN_IF_ERROR(transaction.status());
+  ASSIGN_OR_RETURN(context.pages, impl_->UpdateNearDuplicates(stats));
+
+  std::vector<Conflict> found = FindConflicts(claims, context);
+  stats.claims_compared = static_cast<int>(claims.size());
+  stats.conflicts = static_cast<int>(found.size());
+  for (const Conflict& conflict : found) ++stats.by_class[conflict.conflict_class];
+  std::vector<Claim>().swap(claims);  // conflicts keep only claim ids
   const std::string now = UtcNow();
 
   // id -> stale flag of every stored conflict.
@@ -679,7 +848,7 @@ StatusOr<ReconcileStats> Database::Reconcile(const PartOfLinks& extra_links) {
     }
   }
 
-  std::set<std::string> current;
+  std::unordered_set<std::string> current;
   for (Conflict& conflict : found) {
     current.insert(conflict.id);
     auto it = stored.find(conflict.id);
@@ -706,7 +875,7 @@ StatusOr<ReconcileStats> Database::Reconcile(const PartOfLinks& extra_links) {
     std::string reopened_from;
     {
       std::set<std::string> members;
-      for (const Claim& claim : conflict.claims) members.insert(claim.id);
+      for (const std::string& id : conflict.claim_ids) members.insert(id);
       ASSIGN_OR_RETURN(Statement candidates,
                        connection.Prepare(
                            "SELECT k.id, (SELECT r.verdict FROM reviews r WHERE r.conflict_id = k.id "
@@ -755,11 +924,11 @@ StatusOr<ReconcileStats> Database::Reconcile(const PartOfLinks& extra_links) {
           .Bind(10, now);
       RETURN_IF_ERROR(insert.Run());
     }
-    for (const Claim& claim : conflict.claims) {
+    for (const std::string& claim_id : conflict.claim_ids) {
       ASSIGN_OR_RETURN(Statement member,
                        connection.Prepare("INSERT OR IGNORE INTO conflict_claims "
                                           "(conflict_id, claim_id) VALUES (?1, ?2)"));
-      member.Bind(1, conflict.id).Bind(2, claim.id);
+      member.Bind(1, conflict.id).Bind(2, claim_id);
       RETURN_IF_ERROR(member.Run());
     }
     ++stats.new_conflicts;
@@ -831,6 +1000,7 @@ ORDER BY k.subject, k.class, k.id)sql";
       ASSIGN_OR_RETURN(bool row, members.Step());
       if (!row) break;
       conflict.claims.push_back(ReadClaim(members));
+      conflict.claim_ids.push_back(conflict.claims.back().id);
     }
   }
   return conflicts;

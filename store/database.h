@@ -18,6 +18,7 @@
 #include "base/claim.h"
 #include "base/page.h"
 #include "base/status.h"
+#include "store/fx.h"
 #include "store/reconcile.h"
 
 namespace newsclaim::store {
@@ -57,6 +58,8 @@ struct ReconcileStats {
   int new_conflicts = 0;    // of which first seen in this run
   int reopened = 0;         // of which reopen a reviewed conflict (new evidence)
   int stale = 0;            // conflicts that no longer arise (kept, marked stale)
+  int near_duplicate_pages = 0;  // pages found to copy an earlier page
+  int derived_claims = 0;        // live claims on such pages (marked derived)
   std::map<std::string, int> by_class;  // current conflicts per class
 };
 
@@ -151,8 +154,17 @@ class Database {
   Status SetPartOfLinks(const PartOfLinks& links);
   StatusOr<PartOfLinks> LoadPartOfLinks();
 
+  // Replaces the stored FX table (fx_rates) with `table`, in one
+  // transaction. app/ copies rules/fx.toml here, as it does the gazetteer.
+  Status SetFxRates(const FxTable& table);
+  StatusOr<FxTable> LoadFxRates();
+
   // Recomputes conflicts from all live claims with FindConflicts, using the
-  // stored part-of links merged with `extra_links`, in one transaction.
+  // stored part-of links merged with `extra_links` and the stored FX table,
+  // in one transaction. First, near-duplicate pages are found by shingles
+  // (store/near_duplicates.h; sketches of unchanged pages are reused): each
+  // copy gets pages.copy_of, and its live claims derived_reason (they are
+  // kept and still compared, but count once with the original's page).
   // Conflicts that arise are inserted or marked current; conflicts that no
   // longer arise are kept and marked stale (their reviews stay). A new
   // conflict whose class and key match a reviewed one whose claims it

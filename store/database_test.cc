@@ -564,3 +564,98 @@ TEST_F(DatabaseTest, StatsCountPagesClaimsAndConflictsByClass) {
 
 }  // namespace
 }  // namespace newsclaim::store
+
+namespace newsclaim::store {
+namespace {
+
+constexpr std::string_view kWireText =
+    "NVIDIAは10月31日、韓国政府および韓国企業に最新のBlackwell世代GPUを合計26万枚供給すると"
+    "発表した。サムスン電子、SKグループ、現代自動車グループがそれぞれ5万枚を導入し、"
+    "NAVER Cloudは6万枚を導入する。政府は国家AIコンピューティングセンター向けに約5万枚を確保する。";
+
+TEST_F(DatabaseTest, ClaimsOfANearDuplicatePageAreMarkedDerivedNotDeleted) {
+  Database db = OpenOrDie();
+  const auto store = [&](const std::string& url, const std::string& published,
+                         const std::string& text, const std::vector<Claim>& claims) {
+    Article article = MakeArticle("Title of " + url, published);
+    article.text = text;
+    StatusOr<int64_t> id = db.UpsertPage(MakePage(url), article);
+    EXPECT_TRUE(id.ok());
+    EXPECT_TRUE(db.ReplaceClaims(*id, claims, "rules-1").ok());
+    return *id;
+  };
+  const int64_t original = store("http://wire.example/a", "2025-10-31", std::string(kWireText),
+                                 {KoreaExact("a")});
+  const int64_t copy = store("http://paper.example/b", "2025-11-01",
+                             "（共同）" + std::string(kWireText), {KoreaExact("b")});
+  store("http://other.example/c", "2025-11-02", "さくらインターネットは石狩で約1万基のGPUを"
+        "整備する計画を明らかにした。政府の補助金を活用し、生成AIの開発企業向けに提供する。",
+        {KoreaAtLeast("c")});
+
+  StatusOr<ReconcileStats> stats = db.Reconcile();
+  ASSERT_TRUE(stats.ok()) << stats.status().ToString();
+  EXPECT_EQ(stats->near_duplicate_pages, 1);
+  EXPECT_EQ(stats->derived_claims, 1);
+  EXPECT_EQ(RawQuery("SELECT copy_of FROM pages WHERE id = " + std::to_string(copy)),
+            std::to_string(original));
+  EXPECT_EQ(RawQuery("SELECT original_url FROM v_page_copies"), "http://wire.example/a");
+  // The copy's claim is live, derived, with a reason naming the original.
+  EXPECT_EQ(RawQuery("SELECT derived FROM v_claims WHERE id = 'b'"), "1");
+  EXPECT_THAT(RawQuery("SELECT derived_reason FROM v_claims WHERE id = 'b'"),
+              HasSubstr("near-duplicate (shingle similarity"));
+  EXPECT_THAT(RawQuery("SELECT derived_reason FROM v_claims WHERE id = 'b'"),
+              HasSubstr("http://wire.example/a"));
+  EXPECT_EQ(RawQuery("SELECT derived FROM v_claims WHERE id = 'a'"), "0");
+  // It stays a member of the conflict, and the explanation says it copies.
+  StatusOr<std::vector<Conflict>> conflicts = db.ListConflicts(ConflictStatusFilter::kAll);
+  ASSERT_TRUE(conflicts.ok());
+  ASSERT_THAT(*conflicts, SizeIs(1));
+  EXPECT_THAT((*conflicts)[0].claim_ids, SizeIs(3));
+  EXPECT_THAT((*conflicts)[0].explanation, HasSubstr("derived: copies http://wire.example/a"));
+
+  // The copy rewritten into its own story is independent again.
+  store("http://paper.example/b", "2025-11-01",
+        "現代自動車グループは韓国内に新たな研究拠点を設け、自動運転とロボットの開発に5万枚のGPUを"
+        "使うと明らかにした。投資額は数年間で30億ドル規模になる見通しだ。",
+        {KoreaExact("b")});
+  StatusOr<ReconcileStats> again = db.Reconcile();
+  ASSERT_TRUE(again.ok());
+  EXPECT_EQ(again->near_duplicate_pages, 0);
+  EXPECT_EQ(RawQuery("SELECT count(*) FROM v_claims WHERE derived"), "0");
+  EXPECT_EQ(RawQuery("SELECT copy_of IS NULL FROM pages WHERE id = " + std::to_string(copy)), "1");
+}
+
+TEST_F(DatabaseTest, StoredFxRatesAnnotateMoneyConflicts) {
+  Database db = OpenOrDie();
+  StatusOr<FxTable> fx = FxTable::Parse(
+      "rate = [{ date = \"2025-10-31\", base = \"USD\", quote = \"JPY\", rate = 150.0 }]",
+      "fx.toml");
+  ASSERT_TRUE(fx.ok());
+  ASSERT_TRUE(db.SetFxRates(*fx).ok());
+  StatusOr<FxTable> loaded = db.LoadFxRates();
+  ASSERT_TRUE(loaded.ok());
+  ASSERT_THAT(loaded->rates(), SizeIs(1));
+  EXPECT_EQ(loaded->rates()[0].quote, "JPY");
+
+  const auto money = [](const std::string& id, const std::string& currency, double value,
+                        const std::string& text) {
+    return ClaimBuilder(id).Subject("SoftBank").Counterparty("OpenAI").Money(currency)
+        .Exact(value, text).Span(1, 5).Build();
+  };
+  StorePage(db, "http://example.com/a", "2025-11-05", {money("a", "USD", 3e9, "$3 billion")});
+  StorePage(db, "http://example.com/b", "2025-11-06", {money("b", "USD", 2e9, "$2 billion")});
+  StorePage(db, "http://example.com/c", "2025-11-07", {money("c", "JPY", 9e11, "9,000億円")});
+  StatusOr<ReconcileStats> stats = db.Reconcile();
+  ASSERT_TRUE(stats.ok()) << stats.status().ToString();
+  EXPECT_EQ(stats->conflicts, 1);
+  StatusOr<std::vector<Conflict>> conflicts = db.ListConflicts(ConflictStatusFilter::kAll);
+  ASSERT_TRUE(conflicts.ok());
+  ASSERT_THAT(*conflicts, SizeIs(1));
+  EXPECT_THAT((*conflicts)[0].claim_ids, SizeIs(2));
+  EXPECT_THAT((*conflicts)[0].explanation,
+              HasSubstr("9,000億円 (Title of http://example.com/c, 2025-11-07) ≈ USD 6 billion "
+                        "at the rate of 2025-10-31"));
+}
+
+}  // namespace
+}  // namespace newsclaim::store

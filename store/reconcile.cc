@@ -9,6 +9,7 @@
 #include <numeric>
 #include <set>
 #include <tuple>
+#include <unordered_map>
 
 #include "base/hash.h"
 
@@ -145,45 +146,40 @@ constexpr std::string_view kLeadingPhaseWords[] = {
 };
 constexpr size_t kLeadingWindowBytes = 12;
 
-bool ContainsCaseInsensitive(std::string_view haystack, std::string_view needle) {
-  if (needle.size() > haystack.size()) return false;
-  for (size_t i = 0; i + needle.size() <= haystack.size(); ++i) {
-    bool match = true;
-    for (size_t j = 0; j < needle.size() && match; ++j) {
-      match = std::tolower(static_cast<unsigned char>(haystack[i + j])) ==
-              std::tolower(static_cast<unsigned char>(needle[j]));
-    }
-    if (match) return true;
+std::string AsciiLower(std::string_view text) {
+  std::string lower(text);
+  for (char& c : lower) {
+    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
   }
-  return false;
+  return lower;
 }
 
 }  // namespace
 
 std::string ScopeOf(const Claim& claim) {
-  const std::string_view quote = claim.quote;
+  // Markers are lower case (or not ASCII), so one lower-cased copy of the
+  // quote lets plain find() do the case-insensitive search.
+  const std::string quote = AsciiLower(claim.quote);
   for (std::string_view marker : kPhaseMarkers) {
-    if (ContainsCaseInsensitive(quote, marker)) return "phase";
+    if (quote.find(marker) != std::string::npos) return "phase";
   }
   // The rate words must sit right before or after the figure itself.
-  const size_t at = claim.text.empty() ? std::string_view::npos : quote.find(claim.text);
-  std::string_view near = claim.text;
-  std::string window;
-  if (at != std::string_view::npos) {
+  const size_t at = claim.text.empty() ? std::string::npos : claim.quote.find(claim.text);
+  const std::string text = AsciiLower(claim.text);
+  std::string_view near = text;
+  if (at != std::string::npos) {
     const size_t begin = at > kAnnualWindowBytes ? at - kAnnualWindowBytes : 0;
     const size_t end = std::min(quote.size(), at + claim.text.size() + kAnnualWindowBytes);
-    window = std::string(quote.substr(begin, end - begin));
-    near = window;
+    near = std::string_view(quote).substr(begin, end - begin);
   }
   for (std::string_view marker : kAnnualMarkers) {
-    if (ContainsCaseInsensitive(near, marker)) return "annual";
+    if (near.find(marker) != std::string_view::npos) return "annual";
   }
-  if (at != std::string_view::npos) {
+  if (at != std::string::npos) {
     const size_t begin = at > kLeadingWindowBytes ? at - kLeadingWindowBytes : 0;
-    const std::string_view before = quote.substr(begin, at - begin);
+    const std::string_view before = std::string_view(quote).substr(begin, at - begin);
     for (std::string_view word : kLeadingPhaseWords) {
-      if (before.size() >= word.size() &&
-          ContainsCaseInsensitive(before.substr(before.size() - word.size()), word)) {
+      if (before.size() >= word.size() && before.substr(before.size() - word.size()) == word) {
         return "phase";
       }
     }
@@ -235,6 +231,12 @@ struct Item {
   // lease obligations): the question is under-specified there, so the item
   // is only matched on an equal figure, never raised as a rival.
   bool ambiguous = false;
+  // Why the page is a primary source for the claim; "" when secondary.
+  std::string primary_reason;
+  // The independent source the claim stands for: its page, or the page its
+  // page copies (near-duplicates count once).
+  std::string source_key;
+  const PageInfo* page = nullptr;  // null when the context has none
 };
 
 bool SamePage(const Claim& a, const Claim& b) {
@@ -542,17 +544,18 @@ std::string KeyOf(const std::string& subject, const std::vector<const Item*>& me
   return JoinKey(parts);
 }
 
-// Number of distinct pages giving the same point figure as `item`.
+// Number of independent pages giving the same point figure as `item`: a
+// near-duplicate page counts with the page it copies.
 int Support(const Item& item, const std::vector<const Item*>& members) {
-  std::set<std::string> pages;
+  std::set<std::string> sources;
   for (const Item* other : members) {
     if (other->interval.has_point && item.interval.has_point &&
         Near(other->interval.point, item.interval.point) &&
         other->claim->interval.qualifier == item.claim->interval.qualifier) {
-      pages.insert(other->claim->url + "#" + std::to_string(other->claim->page_id));
+      sources.insert(other->source_key);
     }
   }
-  return static_cast<int>(pages.size());
+  return static_cast<int>(sources.size());
 }
 
 // Lists the figures of a conflict: "26万枚 (South Korea gets..., 2025-10-31);
@@ -563,7 +566,11 @@ std::string ListFigures(const std::vector<const Item*>& members, bool with_time)
     if (!list.empty()) list += "; ";
     list += Figure(*item->claim);
     if (with_time && item->claim->time) list += " " + TimeText(item->claim->time);
-    list += " (" + Source(*item->claim) + ")";
+    list += " (" + Source(*item->claim);
+    if (item->page != nullptr && item->page->copy_of != 0) {
+      list += "; derived: copies " + item->page->copy_of_url;
+    }
+    list += ")";
   }
   return list;
 }
@@ -572,56 +579,96 @@ bool ByPublishedThenId(const Item* a, const Item* b) {
   return std::tie(a->claim->published, a->claim->id) < std::tie(b->claim->published, b->claim->id);
 }
 
-// Picks the preferred member of a contradiction or discrepancy and says why:
-// the more specific figure (exact over approx over range over bound), then
-// more independent pages, then the most recent.
-void PreferForDisagreement(const std::vector<const Item*>& members, Conflict& conflict) {
-  const Item* best = nullptr;
-  int best_support = 0;
-  for (const Item* item : members) {
-    const int support = Support(*item, members);
-    if (best == nullptr) {
-      best = item;
-      best_support = support;
-      continue;
-    }
-    const auto rank = [&](const Item* i, int s) {
-      return std::make_tuple(-Specificity(*i->claim), s, i->claim->published);
-    };
-    if (rank(item, support) > rank(best, best_support)) {
-      best = item;
-      best_support = support;
-    }
-  }
-  // Why: compare the winner with the runners-up on the first criterion that
-  // separated them.
-  bool more_specific = true;
-  bool more_support = true;
-  for (const Item* item : members) {
-    if (item == best) continue;
-    if (Specificity(*item->claim) <= Specificity(*best->claim)) more_specific = false;
-    if (Support(*item, members) >= best_support) more_support = false;
-  }
-  std::string reason = more_specific ? "the most specific figure (an exact or approximate "
-                                       "figure is preferred over a bound or range)"
-                       : more_support ? "stated by the most independent pages (" +
-                                            std::to_string(best_support) + ")"
-                                      : "the most recent statement";
-  conflict.preferred_claim_id = best->claim->id;
-  conflict.explanation +=
-      " Preferred: " + Figure(*best->claim) + " from " + Source(*best->claim) + ", " + reason + ".";
+// How loose a range is relative to its size (0 for a point figure, whose
+// rounding says nothing about the source; infinite for a one-sided bound).
+// Lower is tighter.
+double RelativeWidth(const Item& item) {
+  if (IsPointFigure(*item.claim)) return 0;
+  const double width = item.interval.high - item.interval.low;
+  if (!std::isfinite(width)) return kInfinity;
+  const double size = std::fabs(item.interval.high + item.interval.low) / 2;
+  return size > 0 ? width / size : kInfinity;
 }
 
-Conflict MakeConflict(PairClass pair_class, const std::string& subject,
-                      std::vector<const Item*> members) {
-  std::sort(members.begin(), members.end(), ByPublishedThenId);
+// Picks the preferred member of a contradiction or discrepancy and says why.
+// The criteria, in order: a primary source, the tighter figure (qualifier,
+// then for ranges the relative width), more independent pages, the most
+// recent page. The reason given is the first criterion on which the winner
+// beats the best member stating another figure.
+void PreferForDisagreement(const std::vector<const Item*>& members, Conflict& conflict) {
+  struct Ranked {
+    const Item* item;
+    int primary;
+    int specificity;  // negated: higher is tighter
+    double width;     // negated: higher is tighter
+    int support;
+    std::string published;
+  };
+  std::vector<Ranked> ranked;
+  for (const Item* item : members) {
+    ranked.push_back({item, item->primary_reason.empty() ? 0 : 1, -Specificity(*item->claim),
+                      -RelativeWidth(*item), Support(*item, members), item->claim->published});
+  }
+  const auto key = [](const Ranked& r) {
+    return std::make_tuple(r.primary, r.specificity, r.width, r.support, r.published);
+  };
+  std::stable_sort(ranked.begin(), ranked.end(),
+                   [&key](const Ranked& a, const Ranked& b) { return key(a) > key(b); });
+  // The runner-up is the best member that states another figure.
+  const Ranked& best = ranked[0];
+  const Ranked* other = &ranked[1];
+  for (const Ranked& r : ranked) {
+    if (!PointsEqual(*r.item, *best.item) ||
+        r.item->claim->interval.qualifier != best.item->claim->interval.qualifier) {
+      other = &r;
+      break;
+    }
+  }
+  const Ranked& runner_up = *other;
+  std::string reason;
+  if (best.primary != runner_up.primary) {
+    reason = "a primary source (" + best.item->primary_reason +
+             ") is preferred over secondary reports";
+  } else if (best.specificity != runner_up.specificity) {
+    reason = "the most specific figure (an exact or approximate figure is preferred over a "
+             "bound or range)";
+  } else if (best.width != runner_up.width) {
+    reason = "the tighter range";
+  } else if (best.support != runner_up.support) {
+    reason = "stated by the most independent pages (" + std::to_string(best.support) +
+             "; copies of one story count once)";
+  } else if (best.published != runner_up.published) {
+    reason = "the most recent statement";
+  } else {
+    reason = "no rule separates the figures, so this is the first by page date and id; "
+             "check the sources";
+  }
+  conflict.preferred_claim_id = best.item->claim->id;
+  conflict.explanation += " Preferred: " + Figure(*best.item->claim) + " from " +
+                          Source(*best.item->claim) + ", " + reason + ".";
+}
+
+// A conflict being built, with pointers to its member claims (copied into
+// Conflict::claims only at the end, and only when the caller wants them).
+struct Found {
   Conflict conflict;
+  std::vector<const Claim*> members;
+};
+
+Found MakeConflict(PairClass pair_class, const std::string& subject,
+                   std::vector<const Item*> members) {
+  std::sort(members.begin(), members.end(), ByPublishedThenId);
+  Found found;
+  Conflict& conflict = found.conflict;
   conflict.conflict_class = std::string(PairClassName(pair_class));
   conflict.subject = subject;
   conflict.kind = members.front()->claim->kind;
   const bool revision = pair_class == PairClass::kRevision;
   conflict.key = KeyOf(subject, members, /*with_time=*/!revision);
-  for (const Item* item : members) conflict.claims.push_back(*item->claim);
+  for (const Item* item : members) {
+    found.members.push_back(item->claim);
+    conflict.claim_ids.push_back(item->claim->id);
+  }
 
   switch (pair_class) {
     case PairClass::kContradiction:
@@ -698,10 +745,8 @@ Conflict MakeConflict(PairClass pair_class, const std::string& subject,
     case PairClass::kNone:
       break;
   }
-  std::vector<std::string> ids;
-  for (const Claim& claim : conflict.claims) ids.push_back(claim.id);
-  conflict.id = ConflictId(conflict.conflict_class, conflict.key, std::move(ids));
-  return conflict;
+  conflict.id = ConflictId(conflict.conflict_class, conflict.key, conflict.claim_ids);
+  return found;
 }
 
 // Emits one conflict per connected component of `pairs` (edges between
@@ -709,7 +754,7 @@ Conflict MakeConflict(PairClass pair_class, const std::string& subject,
 void EmitComponents(PairClass pair_class, const std::string& subject,
                     const std::vector<Item>& items,
                     const std::vector<std::pair<size_t, size_t>>& pairs,
-                    std::vector<Conflict>& out) {
+                    std::vector<Found>& out) {
   if (pairs.empty()) return;
   Components components(items.size());
   for (const auto& [a, b] : pairs) components.Join(a, b);
@@ -901,11 +946,184 @@ std::string ConflictId(std::string_view conflict_class, std::string_view key,
   return HexHash64(material);
 }
 
+namespace {
+
+// What the page itself says about being a primary source: its host labels,
+// and whether it is a press release (site name, title, path or host).
+struct PageSignals {
+  std::string host;
+  std::vector<std::string> labels;
+  std::string release_reason;  // "" when nothing marks a release
+};
+
+PageSignals SignalsOf(const Claim& claim, const PageInfo& page) {
+  PageSignals signals;
+  std::string_view url = claim.url;
+  const size_t scheme = url.find("://");
+  const std::string_view rest = scheme == std::string_view::npos ? url : url.substr(scheme + 3);
+  const size_t slash = rest.find('/');
+  signals.host = AsciiLower(rest.substr(0, slash));
+  const std::string path = slash == std::string_view::npos ? "" : AsciiLower(rest.substr(slash));
+  for (size_t start = 0; start <= signals.host.size();) {
+    size_t dot = signals.host.find_first_of(".:", start);
+    if (dot == std::string::npos) dot = signals.host.size();
+    signals.labels.push_back(signals.host.substr(start, dot - start));
+    start = dot + 1;
+  }
+  static constexpr std::string_view kReleaseSites[] = {
+      "pr wire",        "prwire",       "newswire", "business wire", "businesswire",
+      "globenewswire",  "pr newswire",  "pr times", "prtimes",       "press release",
+      "プレスリリース", "ニュースリリース", "報道発表", "newsroom",
+  };
+  const std::string site = AsciiLower(page.site_name);
+  const std::string title = AsciiLower(claim.title);
+  for (std::string_view word : kReleaseSites) {
+    if (site.find(word) != std::string::npos || title.find(word) != std::string::npos) {
+      signals.release_reason =
+          "a press release published through " +
+          (page.site_name.empty() ? std::string("a release wire") : page.site_name);
+      return signals;
+    }
+  }
+  static constexpr std::string_view kReleasePaths[] = {
+      "/press-release", "/pressrelease", "/press_release", "/newsroom/", "/news-release",
+      "/newsrelease",   "/release/",     "/releases/",
+  };
+  for (std::string_view word : kReleasePaths) {
+    if (path.find(word) != std::string::npos) {
+      signals.release_reason = "a press release (" + std::string(word) + ")";
+      return signals;
+    }
+  }
+  static constexpr std::string_view kReleaseHosts[] = {
+      "prtimes.jp", "businesswire.com", "prnewswire.com", "globenewswire.com", "newswire.com",
+  };
+  for (std::string_view word : kReleaseHosts) {
+    const std::string& host = signals.host;
+    if (host.size() >= word.size() &&
+        host.compare(host.size() - word.size(), word.size(), word) == 0) {
+      signals.release_reason = "a press release published through " + host;
+      return signals;
+    }
+  }
+  return signals;
+}
+
+std::string PrimaryReasonFromSignals(const Claim& claim, const PageSignals& signals) {
+  for (const std::string* name : {&claim.subject, &claim.counterparty}) {
+    // The name's first word of ASCII letters and digits: "NVIDIA",
+    // "Samsung" of "Samsung Electronics", "softbank" of "SoftBank Group".
+    std::string word;
+    for (char c : *name) {
+      if (std::isalnum(static_cast<unsigned char>(c))) {
+        word.push_back(static_cast<char>(std::tolower(static_cast<unsigned char>(c))));
+      } else if (!word.empty()) {
+        break;
+      }
+    }
+    if (word.size() < 3) continue;
+    for (const std::string& label : signals.labels) {
+      if (label == word || label == word + "news" || label == "news" + word) {
+        return "the page is on " + *name + "'s own site, " + signals.host;
+      }
+    }
+  }
+  return signals.release_reason;
+}
+
+}  // namespace
+
+std::string PrimarySourceReason(const Claim& claim, const PageInfo& page) {
+  return PrimaryReasonFromSignals(claim, SignalsOf(claim, page));
+}
+
+namespace {
+
+std::string FormatAmount(double amount, std::string_view currency) {
+  static constexpr std::pair<double, std::string_view> kScales[] = {
+      {1e12, " trillion"}, {1e9, " billion"}, {1e6, " million"}};
+  char buffer[64];
+  for (const auto& [scale, word] : kScales) {
+    if (std::fabs(amount) >= scale) {
+      std::snprintf(buffer, sizeof(buffer), "%.3g", amount / scale);
+      return std::string(currency) + " " + buffer + std::string(word);
+    }
+  }
+  std::snprintf(buffer, sizeof(buffer), "%.4g", amount);
+  return std::string(currency) + " " + buffer;
+}
+
+// The same question's figures in other currencies, for a money conflict's
+// explanation: never compared, converted with the FX table only so that a
+// reviewer can read them side by side. Figures from the members' own pages
+// are skipped: a page's "30億ドル（約4,500億円）" is one amount.
+std::string OtherCurrencyNote(const Found& found,
+                              const std::map<std::string, std::vector<Item>>& groups,
+                              const FxTable* fx) {
+  constexpr size_t kMaxNotes = 3;
+  const Conflict& conflict = found.conflict;
+  const std::string& currency = found.members.front()->unit;
+  std::vector<Item> members;
+  for (const Claim* claim : found.members) {
+    Item item;
+    item.claim = claim;
+    item.measure = MeasureOf(*claim);
+    item.scope = ScopeOf(*claim);
+    members.push_back(std::move(item));
+  }
+  const std::string prefix = conflict.subject + '\x1f' + "money" + '\x1f';
+  std::vector<std::string> notes;
+  for (auto it = groups.lower_bound(prefix);
+       it != groups.end() && it->first.compare(0, prefix.size(), prefix) == 0 &&
+       notes.size() < kMaxNotes;
+       ++it) {
+    for (const Item& other : it->second) {
+      if (notes.size() >= kMaxNotes) break;
+      const Claim& claim = *other.claim;
+      if (claim.unit == currency || !other.interval.has_point) continue;
+      bool matches = false;
+      bool own_page = false;
+      for (const Item& member : members) {
+        own_page = own_page || SamePage(*member.claim, claim);
+        matches = matches || (QuestionsMatch(member, other) &&
+                              CompareTimes(member.claim->time, claim.time) != TimeMatch::kDifferent);
+      }
+      if (!matches || own_page) continue;
+      std::string note = Figure(claim) + " (" + Source(claim) + ")";
+      const std::optional<FxConversion> converted =
+          fx == nullptr ? std::nullopt
+                        : fx->Convert(other.interval.point, claim.unit, currency, claim.published);
+      if (converted) {
+        note += " ≈ " + FormatAmount(converted->amount, currency) + " at the rate of " +
+                converted->rate_date;
+      } else {
+        note += ", no " + claim.unit + "/" + currency + " rate in the FX table";
+      }
+      notes.push_back(std::move(note));
+    }
+  }
+  if (notes.empty()) return "";
+  std::string text = " In other currencies (not compared; converted only to help reading): ";
+  for (size_t i = 0; i < notes.size(); ++i) text += (i == 0 ? "" : "; ") + notes[i];
+  return text + ".";
+}
+
+}  // namespace
+
 std::vector<Conflict> FindConflicts(const std::vector<Claim>& claims,
                                     const PartOfLinks& part_of) {
+  ReconcileContext context;
+  context.part_of = part_of;
+  return FindConflicts(claims, context);
+}
+
+std::vector<Conflict> FindConflicts(const std::vector<Claim>& claims,
+                                    const ReconcileContext& context) {
+  const PartOfLinks& part_of = context.part_of;
   // Group the comparable claims by subject, kind and unit; sort each group
   // so that the result does not depend on input order.
   std::map<std::string, std::vector<Item>> groups;
+  std::unordered_map<std::string, PageSignals> page_signals;
   for (const Claim& claim : claims) {
     if (claim.kind == ClaimKind::kDate || claim.subject.empty()) continue;
     std::optional<FigureInterval> interval = ClaimInterval(claim);
@@ -916,6 +1134,26 @@ std::vector<Conflict> FindConflicts(const std::vector<Claim>& claims,
     item.measure = MeasureOf(claim);
     item.scope = ScopeOf(claim);
     item.stage = StatusStage(claim.status);
+    static const PageInfo kNoPageInfo;
+    auto page = context.pages.find(claim.page_id);
+    item.page = page == context.pages.end() ? nullptr : &page->second;
+    // The page's signals are read once per page, not once per claim.
+    const std::string page_key =
+        claim.page_id != 0 ? std::to_string(claim.page_id) : "url:" + claim.url;
+    auto signals = page_signals.find(page_key);
+    if (signals == page_signals.end()) {
+      signals = page_signals
+                    .emplace(page_key, SignalsOf(claim, item.page ? *item.page : kNoPageInfo))
+                    .first;
+    }
+    item.primary_reason = PrimaryReasonFromSignals(claim, signals->second);
+    if (item.page != nullptr && item.page->copy_of != 0) {
+      item.source_key = "page:" + std::to_string(item.page->copy_of);
+    } else if (claim.page_id != 0) {
+      item.source_key = "page:" + std::to_string(claim.page_id);
+    } else {
+      item.source_key = "url:" + claim.url;
+    }
     groups[GroupKey(claim)].push_back(std::move(item));
   }
   for (auto& [key, items] : groups) {
@@ -926,7 +1164,7 @@ std::vector<Conflict> FindConflicts(const std::vector<Claim>& claims,
     MarkAmbiguous(items);
   }
 
-  std::vector<Conflict> conflicts;
+  std::vector<Found> conflicts;
   for (const auto& [key, items] : groups) {
     std::map<PairClass, std::vector<std::pair<size_t, size_t>>> pairs;
     for (size_t i = 0; i < items.size(); ++i) {
@@ -968,13 +1206,12 @@ std::vector<Conflict> FindConflicts(const std::vector<Claim>& claims,
           }
           if (!same_figure.empty()) {
             same_figure.push_back(&whole);
-            Conflict conflict = MakeConflict(PairClass::kAttribution, ancestor, same_figure);
+            Found found = MakeConflict(PairClass::kAttribution, ancestor, same_figure);
+            Conflict& conflict = found.conflict;
             conflict.key = JoinKey({ancestor, std::string(ClaimKindName(sample.kind)),
                                     UnitKey(sample), "attributed to " + sample.subject});
-            std::vector<std::string> ids;
-            for (const Claim& claim : conflict.claims) ids.push_back(claim.id);
-            conflict.id = ConflictId(conflict.conflict_class, conflict.key, std::move(ids));
-            conflicts.push_back(std::move(conflict));
+            conflict.id = ConflictId(conflict.conflict_class, conflict.key, conflict.claim_ids);
+            conflicts.push_back(std::move(found));
           }
           if (exceeding.empty()) continue;
           const Item* largest_part = *std::max_element(
@@ -982,32 +1219,45 @@ std::vector<Conflict> FindConflicts(const std::vector<Claim>& claims,
               [](const Item* a, const Item* b) { return a->interval.low < b->interval.low; });
           exceeding.push_back(&whole);
           std::sort(exceeding.begin(), exceeding.end(), ByPublishedThenId);
-          Conflict conflict;
+          Found found;
+          Conflict& conflict = found.conflict;
           conflict.conflict_class = "scope";
           conflict.severity = "medium";
           conflict.subject = ancestor;
           conflict.kind = sample.kind;
           conflict.key = JoinKey({ancestor, std::string(ClaimKindName(sample.kind)),
                                   whole.measure, "parts: " + sample.subject});
-          for (const Item* member : exceeding) conflict.claims.push_back(*member->claim);
+          for (const Item* member : exceeding) {
+            found.members.push_back(member->claim);
+            conflict.claim_ids.push_back(member->claim->id);
+          }
           conflict.explanation = sample.subject + " is part of " + ancestor + ", yet its figure " +
                                  Figure(*largest_part->claim) + " exceeds the whole's " +
                                  Figure(*whole.claim) + " (" + Source(*whole.claim) +
                                  "). One of them is about a different scope or is wrong. "
                                  "No preference.";
-          std::vector<std::string> ids;
-          for (const Claim& claim : conflict.claims) ids.push_back(claim.id);
-          conflict.id = ConflictId(conflict.conflict_class, conflict.key, std::move(ids));
-          conflicts.push_back(std::move(conflict));
+          conflict.id = ConflictId(conflict.conflict_class, conflict.key, conflict.claim_ids);
+          conflicts.push_back(std::move(found));
         }
       }
     }
   }
 
-  std::sort(conflicts.begin(), conflicts.end(), [](const Conflict& a, const Conflict& b) {
+  std::vector<Conflict> result;
+  result.reserve(conflicts.size());
+  for (Found& found : conflicts) {
+    if (found.conflict.kind == ClaimKind::kMoney) {
+      found.conflict.explanation += OtherCurrencyNote(found, groups, context.fx);
+    }
+    if (context.copy_claims) {
+      for (const Claim* claim : found.members) found.conflict.claims.push_back(*claim);
+    }
+    result.push_back(std::move(found.conflict));
+  }
+  std::sort(result.begin(), result.end(), [](const Conflict& a, const Conflict& b) {
     return std::tie(a.subject, a.conflict_class, a.id) < std::tie(b.subject, b.conflict_class, b.id);
   });
-  return conflicts;
+  return result;
 }
 
 }  // namespace newsclaim::store

@@ -6,6 +6,7 @@
 // store/README.md.
 #pragma once
 
+#include <cstdint>
 #include <map>
 #include <optional>
 #include <string>
@@ -13,6 +14,7 @@
 #include <vector>
 
 #include "base/claim.h"
+#include "store/fx.h"
 
 namespace newsclaim::store {
 
@@ -22,6 +24,41 @@ namespace newsclaim::store {
 struct PartOfLinks {
   std::map<std::string, std::string> parent;
 };
+
+// What reconciliation knows about a claim's page beyond the claim's own
+// page fields: database.cc fills it from the pages table and from
+// near-duplicate detection (store/near_duplicates.h).
+struct PageInfo {
+  std::string site_name;  // og:site_name or the like; may be empty
+  // The page this one copies (a near-duplicate found by shingles), 0 when
+  // the page is independent. A copy's claims are derived: they stay in the
+  // store and in conflicts, but a figure they repeat counts once.
+  int64_t copy_of = 0;
+  std::string copy_of_url;
+};
+
+// Everything FindConflicts reads besides the claims. Missing pages are
+// independent pages with no site name.
+struct ReconcileContext {
+  PartOfLinks part_of;
+  std::map<int64_t, PageInfo> pages;  // by page id
+  // Dated rates for annotating money in other currencies; null for none.
+  // Never used to compare or raise anything.
+  const FxTable* fx = nullptr;
+  // False: leave Conflict::claims empty and fill only claim_ids (what the
+  // database stores), which saves copying every member claim.
+  bool copy_claims = true;
+};
+
+// Why `claim`'s page is a primary source for it (the subject's or the
+// counterparty's own statement), for the explanation; "" for a secondary
+// source. Primary when the page's host names the subject or counterparty
+// ("nvidianews.nvidia.com" for NVIDIA, "news.samsung.com" for Samsung
+// Electronics: a host label equals the name's first word of 3+ letters or
+// digits, folded to ASCII lower case), or when the site name, title or URL
+// path marks a press release or wire ("PR Wirefeed", "プレスリリース",
+// "Business Wire", "/press-release/", "/newsroom/").
+std::string PrimarySourceReason(const Claim& claim, const PageInfo& page);
 
 // One disagreement among claims from different pages. `claims` holds the full
 // member claims (at least two), sorted by published date then id.
@@ -35,7 +72,8 @@ struct Conflict {
   std::string key;          // the question the figures answer, for people
   std::string explanation;  // one or two sentences a reviewer can act on
   std::string preferred_claim_id;  // empty when the store has no preference
-  std::vector<Claim> claims;
+  std::vector<Claim> claims;  // empty when ReconcileContext::copy_claims is false
+  std::vector<std::string> claim_ids;  // the members' ids, in the order of `claims`
 };
 
 // The interval a claim's figure allows once the rounding of its surface is
@@ -119,6 +157,21 @@ std::string ScopeOf(const Claim& claim);
 // and attribution conflicts). Each returned conflict has status "open";
 // the result is sorted by subject, then class, then id. Deterministic:
 // the same input in any order gives the same conflicts and ids.
+//
+// Preference (contradiction, discrepancy): a primary source over secondary
+// ones, then the tighter figure (exact, approx, range, bound; between ranges
+// the narrower relative to its size), then the figure stated by more
+// independent pages (a near-duplicate page counts with the page it copies),
+// then the most recent page. Revisions prefer the newer statement, status
+// conflicts the most recent report. The explanation names the rule that
+// decided. Money conflicts name the same question's figures in other
+// currencies, converted with `context.fx` ("≈ USD 3.0 billion at the rate
+// of 2025-10-31"), skipping figures from the members' own pages (a
+// parenthesised conversion is one amount).
+std::vector<Conflict> FindConflicts(const std::vector<Claim>& claims,
+                                    const ReconcileContext& context);
+
+// FindConflicts with only part-of links: no page information, no FX table.
 std::vector<Conflict> FindConflicts(const std::vector<Claim>& claims,
                                     const PartOfLinks& part_of);
 

@@ -15,6 +15,7 @@ namespace {
 using ::testing::ElementsAre;
 using ::testing::HasSubstr;
 using ::testing::IsEmpty;
+using ::testing::Not;
 using ::testing::SizeIs;
 using ::testing::UnorderedElementsAre;
 
@@ -119,7 +120,7 @@ TEST(FindConflictsTest, ExactFigureAgainstLowerBoundIsDiscrepancy) {
       ClaimBuilder("a").Page(1, "2025-11-01").Subject("South Korea").Exact(260000, "26万枚").Build(),
       ClaimBuilder("b").Page(2, "2025-11-03").Subject("South Korea").AtLeast(250000, "25万基以上").Build(),
   };
-  const std::vector<Conflict> conflicts = FindConflicts(claims, {});
+  const std::vector<Conflict> conflicts = FindConflicts(claims, PartOfLinks{});
   ASSERT_THAT(conflicts, SizeIs(1));
   EXPECT_EQ(conflicts[0].conflict_class, "discrepancy");
   EXPECT_EQ(conflicts[0].severity, "medium");
@@ -137,7 +138,7 @@ TEST(FindConflictsTest, SameFigureRestatedAcrossLanguagesJoinsOneDiscrepancy) {
       ClaimBuilder("en").Page(2, "2025-11-01").Subject("South Korea").Exact(260000, "260,000 GPUs").Build(),
       ClaimBuilder("lb").Page(3, "2025-11-03").Subject("South Korea").AtLeast(250000, "25万基以上").Build(),
   };
-  const std::vector<Conflict> conflicts = FindConflicts(claims, {});
+  const std::vector<Conflict> conflicts = FindConflicts(claims, PartOfLinks{});
   ASSERT_THAT(conflicts, SizeIs(1));
   EXPECT_EQ(conflicts[0].conflict_class, "discrepancy");
   EXPECT_THAT(MemberIds(conflicts[0]), UnorderedElementsAre("ja", "en", "lb"));
@@ -150,7 +151,7 @@ TEST(FindConflictsTest, LostIjouIsMergedNotAConflict) {
       ClaimBuilder("b").Page(2, "2025-11-01").Subject("SK Group").AtLeast(50000, "5万枚以上").Build(),
       ClaimBuilder("c").Page(3, "2025-11-01").Subject("SK Group").MoreThan(50000, "more than 50,000").Build(),
   };
-  EXPECT_THAT(FindConflicts(claims, {}), IsEmpty());
+  EXPECT_THAT(FindConflicts(claims, PartOfLinks{}), IsEmpty());
 }
 
 TEST(FindConflictsTest, ApproximateAndExactSameFigureAgree) {
@@ -158,7 +159,7 @@ TEST(FindConflictsTest, ApproximateAndExactSameFigureAgree) {
       ClaimBuilder("a").Page(1, "2025-11-01").Subject("NAVER Cloud").Exact(60000, "6万枚").Build(),
       ClaimBuilder("b").Page(2, "2025-11-03").Subject("NAVER Cloud").Approx(60000, "約6万基").Build(),
   };
-  EXPECT_THAT(FindConflicts(claims, {}), IsEmpty());
+  EXPECT_THAT(FindConflicts(claims, PartOfLinks{}), IsEmpty());
 }
 
 TEST(FindConflictsTest, PerCompanyFigureIsNotARivalToTheNationalTotal) {
@@ -169,7 +170,7 @@ TEST(FindConflictsTest, PerCompanyFigureIsNotARivalToTheNationalTotal) {
       ClaimBuilder("part").Page(2, "2025-11-01").Subject("Samsung Electronics").Exact(50000, "5万枚").Build(),
   };
   EXPECT_THAT(FindConflicts(claims, part_of), IsEmpty());
-  EXPECT_THAT(FindConflicts(claims, {}), IsEmpty());
+  EXPECT_THAT(FindConflicts(claims, PartOfLinks{}), IsEmpty());
 }
 
 TEST(FindConflictsTest, DisjointIntervalsAreAContradiction) {
@@ -180,7 +181,7 @@ TEST(FindConflictsTest, DisjointIntervalsAreAContradiction) {
       ClaimBuilder("b").Page(2, "2025-11-12").Subject("Sakura Internet").Exact(2000, "2,000基")
           .Time(fy2027).Build(),
   };
-  const std::vector<Conflict> conflicts = FindConflicts(claims, {});
+  const std::vector<Conflict> conflicts = FindConflicts(claims, PartOfLinks{});
   ASSERT_THAT(conflicts, SizeIs(1));
   EXPECT_EQ(conflicts[0].conflict_class, "contradiction");
   EXPECT_EQ(conflicts[0].severity, "high");
@@ -194,7 +195,7 @@ TEST(FindConflictsTest, MovedDeadlineIsARevisionPreferringTheNewerStatement) {
       ClaimBuilder("new").Page(2, "2025-12-05").Subject("HIREZO").Exact(30000, "3万基")
           .Time({{"2027-01-01", "2027-12-31"}, TimeRelation::kBy}).Build(),
   };
-  const std::vector<Conflict> conflicts = FindConflicts(claims, {});
+  const std::vector<Conflict> conflicts = FindConflicts(claims, PartOfLinks{});
   ASSERT_THAT(conflicts, SizeIs(1));
   EXPECT_EQ(conflicts[0].conflict_class, "revision");
   EXPECT_EQ(conflicts[0].severity, "low");
@@ -211,7 +212,7 @@ TEST(FindConflictsTest, MilestonesOfOnePlanOnTheSameDayAreNotRevisions) {
       ClaimBuilder("b").Page(2, "2025-09-10").Subject("HIREZO").Exact(30000, "3万基")
           .Time({{"2030-01-01", "2030-12-31"}, TimeRelation::kBy}).Build(),
   };
-  EXPECT_THAT(FindConflicts(claims, {}), IsEmpty());
+  EXPECT_THAT(FindConflicts(claims, PartOfLinks{}), IsEmpty());
 }
 
 TEST(FindConflictsTest, FiguresAboutDifferentTimesDoNotConflict) {
@@ -221,7 +222,7 @@ TEST(FindConflictsTest, FiguresAboutDifferentTimesDoNotConflict) {
       ClaimBuilder("plan").Page(2, "2025-11-02").Subject("xAI").Exact(1000000, "1 million GPUs")
           .Time({{"2030-01-01", "2030-12-31"}, TimeRelation::kBy}).Build(),
   };
-  EXPECT_THAT(FindConflicts(claims, {}), IsEmpty());
+  EXPECT_THAT(FindConflicts(claims, PartOfLinks{}), IsEmpty());
 }
 
 TEST(FindConflictsTest, ClaimsFromTheSamePageNeverConflict) {
@@ -229,7 +230,7 @@ TEST(FindConflictsTest, ClaimsFromTheSamePageNeverConflict) {
       ClaimBuilder("a").Page(1, "2025-11-01").Subject("xAI").Exact(100000, "100,000").Build(),
       ClaimBuilder("b").Page(1, "2025-11-01").Subject("xAI").Exact(200000, "200,000").Build(),
   };
-  EXPECT_THAT(FindConflicts(claims, {}), IsEmpty());
+  EXPECT_THAT(FindConflicts(claims, PartOfLinks{}), IsEmpty());
 }
 
 TEST(FindConflictsTest, DateClaimsAndSubjectlessClaimsAreNotCompared) {
@@ -247,7 +248,7 @@ TEST(FindConflictsTest, DateClaimsAndSubjectlessClaimsAreNotCompared) {
       ClaimBuilder("x").Page(1, "2025-11-01").Subject("").Exact(20.8e9, "208億個").Build(),
       ClaimBuilder("y").Page(2, "2025-11-01").Subject("").Exact(208e9, "208 billion").Build(),
   };
-  EXPECT_THAT(FindConflicts(claims, {}), IsEmpty());
+  EXPECT_THAT(FindConflicts(claims, PartOfLinks{}), IsEmpty());
 }
 
 TEST(FindConflictsTest, PlannedAgainstDeliveredSameFigureIsAStatusConflict) {
@@ -269,7 +270,7 @@ TEST(FindConflictsTest, PlannedAgainstDeliveredSameFigureIsAStatusConflict) {
           .Approx(50000, "約5万枚").Status(ClaimStatus::kPlanned)
           .Quote("韓国政府は約5万枚を確保する").Build(),
   };
-  const std::vector<Conflict> conflicts = FindConflicts(claims, {});
+  const std::vector<Conflict> conflicts = FindConflicts(claims, PartOfLinks{});
   ASSERT_THAT(conflicts, SizeIs(1));
   EXPECT_EQ(conflicts[0].conflict_class, "status");
   EXPECT_THAT(MemberIds(conflicts[0]), UnorderedElementsAre("plan", "ja", "done"));
@@ -290,7 +291,7 @@ TEST(FindConflictsTest, MoneyForDifferentDealsIsNotCompared) {
       ClaimBuilder("g2").Page(4, "2025-11-03").Subject("Government of South Korea")
           .Money("KRW").Exact(1e14, "100兆ウォン").Build(),
   };
-  EXPECT_THAT(FindConflicts(claims, {}), IsEmpty());
+  EXPECT_THAT(FindConflicts(claims, PartOfLinks{}), IsEmpty());
 }
 
 TEST(FindConflictsTest, SameDealMoneyThatDisagreesIsAContradiction) {
@@ -300,7 +301,7 @@ TEST(FindConflictsTest, SameDealMoneyThatDisagreesIsAContradiction) {
       ClaimBuilder("b").Page(2, "2025-10-09").Subject("Meta").Counterparty("CoreWeave")
           .Money("USD").Exact(11e9, "$11 billion").Build(),
   };
-  const std::vector<Conflict> conflicts = FindConflicts(claims, {});
+  const std::vector<Conflict> conflicts = FindConflicts(claims, PartOfLinks{});
   ASSERT_THAT(conflicts, SizeIs(1));
   EXPECT_EQ(conflicts[0].conflict_class, "contradiction");
   EXPECT_EQ(conflicts[0].key, "Meta / money / USD");
@@ -315,7 +316,7 @@ TEST(FindConflictsTest, AnnualRateIsNotComparedWithAOneOffAmount) {
           .Money("USD").Range(7.8e9, 10.5e9, "78億ドルから105億ドル")
           .Quote("追加出資は、78億ドルから105億ドルの範囲になる見通しだ").Build(),
   };
-  EXPECT_THAT(FindConflicts(claims, {}), IsEmpty());
+  EXPECT_THAT(FindConflicts(claims, PartOfLinks{}), IsEmpty());
 }
 
 TEST(FindConflictsTest, BarePercentagesAreNotCompared) {
@@ -323,12 +324,12 @@ TEST(FindConflictsTest, BarePercentagesAreNotCompared) {
       ClaimBuilder("a").Page(1, "2025-10-02").Subject("Sakura Internet").Percent(20, "20%").Build(),
       ClaimBuilder("b").Page(2, "2025-11-12").Subject("Sakura Internet").Percent(15, "15%").Build(),
   };
-  EXPECT_THAT(FindConflicts(claims, {}), IsEmpty());
+  EXPECT_THAT(FindConflicts(claims, PartOfLinks{}), IsEmpty());
   // With a measure from the rule, they answer the same question.
   std::vector<Claim> measured = claims;
   for (Claim& claim : measured) claim.rule = "ja.percentage.revenue";
-  ASSERT_THAT(FindConflicts(measured, {}), SizeIs(1));
-  EXPECT_EQ(FindConflicts(measured, {})[0].conflict_class, "contradiction");
+  ASSERT_THAT(FindConflicts(measured, PartOfLinks{}), SizeIs(1));
+  EXPECT_EQ(FindConflicts(measured, PartOfLinks{})[0].conflict_class, "contradiction");
 }
 
 TEST(FindConflictsTest, DifferentProductsAreDifferentQuestions) {
@@ -336,7 +337,7 @@ TEST(FindConflictsTest, DifferentProductsAreDifferentQuestions) {
       ClaimBuilder("a").Page(1, "2025-11-01").Subject("xAI").Product("H100").Exact(100000, "100,000").Build(),
       ClaimBuilder("b").Page(2, "2025-11-02").Subject("xAI").Product("GB200").Exact(50000, "50,000").Build(),
   };
-  EXPECT_THAT(FindConflicts(claims, {}), IsEmpty());
+  EXPECT_THAT(FindConflicts(claims, PartOfLinks{}), IsEmpty());
 }
 
 TEST(FindConflictsTest, PartFigureAboveItsWholeIsAScopeConflict) {
@@ -368,7 +369,7 @@ TEST(FindConflictsTest, SameFigureForAJointVentureAndItsParentIsAttribution) {
   EXPECT_EQ(conflicts[0].conflict_class, "attribution");
   EXPECT_THAT(MemberIds(conflicts[0]), UnorderedElementsAre("jv", "parent"));
   // Without the link the subjects are unrelated: nothing to compare.
-  EXPECT_THAT(FindConflicts(claims, {}), IsEmpty());
+  EXPECT_THAT(FindConflicts(claims, PartOfLinks{}), IsEmpty());
 }
 
 TEST(FindConflictsTest, ResultAndIdsDoNotDependOnInputOrder) {
@@ -378,12 +379,12 @@ TEST(FindConflictsTest, ResultAndIdsDoNotDependOnInputOrder) {
       ClaimBuilder("c").Page(3, "2025-10-02").Subject("Sakura Internet").Approx(10000, "約1万基").Build(),
       ClaimBuilder("d").Page(4, "2025-11-12").Subject("Sakura Internet").Exact(2000, "2,000基").Build(),
   };
-  const std::vector<Conflict> first = FindConflicts(claims, {});
+  const std::vector<Conflict> first = FindConflicts(claims, PartOfLinks{});
   ASSERT_THAT(first, SizeIs(2));
   std::mt19937 random(42);
   for (int round = 0; round < 5; ++round) {
     std::shuffle(claims.begin(), claims.end(), random);
-    const std::vector<Conflict> again = FindConflicts(claims, {});
+    const std::vector<Conflict> again = FindConflicts(claims, PartOfLinks{});
     ASSERT_THAT(again, SizeIs(2));
     for (size_t i = 0; i < again.size(); ++i) {
       EXPECT_EQ(again[i].id, first[i].id);
@@ -424,7 +425,7 @@ TEST(FindConflictsTest, TwoLowerBoundsNeverConflict) {
       ClaimBuilder("part").Page(1, "2025-07-22").Subject("SoftBank").AtLeast(4000, "4,000基以上").Build(),
       ClaimBuilder("total").Page(2, "2025-12-29").Subject("SoftBank").MoreThan(10000, "1万基超").Build(),
   };
-  EXPECT_THAT(FindConflicts(claims, {}), IsEmpty());
+  EXPECT_THAT(FindConflicts(claims, PartOfLinks{}), IsEmpty());
 }
 
 TEST(FindConflictsTest, ATargetAndTodaysCountAtAnotherStageDoNotConflict) {
@@ -435,12 +436,12 @@ TEST(FindConflictsTest, ATargetAndTodaysCountAtAnotherStageDoNotConflict) {
       ClaimBuilder("running").Page(2, "2026-01-27").Subject("HIREZO").Approx(12000, "約1万2000基")
           .Status(ClaimStatus::kOperational).Build(),
   };
-  EXPECT_THAT(FindConflicts(claims, {}), IsEmpty());
+  EXPECT_THAT(FindConflicts(claims, PartOfLinks{}), IsEmpty());
   // Both plans: the same two figures are rivals.
   std::vector<Claim> plans = claims;
   plans[1].status = ClaimStatus::kPlanned;
-  ASSERT_THAT(FindConflicts(plans, {}), SizeIs(1));
-  EXPECT_EQ(FindConflicts(plans, {})[0].conflict_class, "contradiction");
+  ASSERT_THAT(FindConflicts(plans, PartOfLinks{}), SizeIs(1));
+  EXPECT_EQ(FindConflicts(plans, PartOfLinks{})[0].conflict_class, "contradiction");
 }
 
 TEST(FindConflictsTest, AnUndatedFigureNotSaidToBeAPlanIsNoRivalToATarget) {
@@ -456,7 +457,7 @@ TEST(FindConflictsTest, AnUndatedFigureNotSaidToBeAPlanIsNoRivalToATarget) {
     SCOPED_TRACE(ClaimStatusName(c.status));
     const Claim undated = ClaimBuilder("undated").Page(2, "2026-02-15").Subject("Sakura Internet")
                               .Approx(6000, "約6,000基").Status(c.status).Build();
-    const std::vector<Conflict> conflicts = FindConflicts({target, undated}, {});
+    const std::vector<Conflict> conflicts = FindConflicts({target, undated}, PartOfLinks{});
     if (c.raised) {
       ASSERT_THAT(conflicts, SizeIs(1));
       EXPECT_EQ(conflicts[0].conflict_class, "contradiction");
@@ -491,7 +492,7 @@ TEST(FindConflictsTest, QuantitiesCompareOnlyWithinOneNamedDeal) {
                        .Counterparty(c.counterparty_b).Exact(10, "10 GW").Build(),
                    c.unit_b),
     };
-    const std::vector<Conflict> conflicts = FindConflicts(claims, {});
+    const std::vector<Conflict> conflicts = FindConflicts(claims, PartOfLinks{});
     if (c.raised) {
       ASSERT_THAT(conflicts, SizeIs(1));
       EXPECT_EQ(conflicts[0].conflict_class, "contradiction");
@@ -512,18 +513,18 @@ TEST(FindConflictsTest, APageWithSeveralFiguresForOneQuestionOnlyMatchesEqualFig
       ClaimBuilder("other_site").Page(2, "2025-12-10").Subject("Microsoft").Counterparty("Nscale")
           .Approx(23000, "about 23,000 GPUs").Status(ClaimStatus::kPlanned).Build(),
   };
-  EXPECT_THAT(FindConflicts(claims, {}), IsEmpty());
+  EXPECT_THAT(FindConflicts(claims, PartOfLinks{}), IsEmpty());
   // The other site alone against the whole is a contradiction.
   const std::vector<Claim> pair = {claims[0], claims[2]};
-  ASSERT_THAT(FindConflicts(pair, {}), SizeIs(1));
-  EXPECT_EQ(FindConflicts(pair, {})[0].conflict_class, "contradiction");
+  ASSERT_THAT(FindConflicts(pair, PartOfLinks{}), SizeIs(1));
+  EXPECT_EQ(FindConflicts(pair, PartOfLinks{})[0].conflict_class, "contradiction");
   // The page's figures are still matched on an equal figure: the whole,
   // later delivered, is a status conflict; the site is not part of it.
   std::vector<Claim> delivered = claims;
   delivered.push_back(ClaimBuilder("whole_done").Page(3, "2026-06-01").Subject("Microsoft")
                           .Counterparty("Nscale").Exact(200000, "20万基")
                           .Status(ClaimStatus::kDelivered).Build());
-  const std::vector<Conflict> conflicts = FindConflicts(delivered, {});
+  const std::vector<Conflict> conflicts = FindConflicts(delivered, PartOfLinks{});
   ASSERT_THAT(conflicts, SizeIs(1));
   EXPECT_EQ(conflicts[0].conflict_class, "status");
   EXPECT_THAT(MemberIds(conflicts[0]), UnorderedElementsAre("whole", "whole_done"));
@@ -550,7 +551,7 @@ TEST(FindConflictsTest, ABoundFarFromAPointFigureIsNoRivalReading) {
         ClaimBuilder("p").Page(1, "2025-11-04").Subject("Microsoft").Approx(200000, "about 200,000").Build(),
         c.bound,
     };
-    const std::vector<Conflict> conflicts = FindConflicts(claims, {});
+    const std::vector<Conflict> conflicts = FindConflicts(claims, PartOfLinks{});
     if (std::string(c.conflict_class).empty()) {
       EXPECT_THAT(conflicts, IsEmpty());
     } else {
@@ -570,14 +571,14 @@ TEST(FindConflictsTest, NewFigureAndDeadlineIsARevisionUnlessTheyAreMilestones) 
       ClaimBuilder("target").Page(2, "2025-09-10").Subject("HIREZO").Exact(30000, "3万基")
           .Time(by2030).Build(),
   };
-  EXPECT_THAT(FindConflicts(milestones, {}), IsEmpty());
+  EXPECT_THAT(FindConflicts(milestones, PartOfLinks{}), IsEmpty());
   // The earlier deadline has the larger figure: the plan was rewritten.
   std::vector<Claim> rewritten = milestones;
   rewritten[0] = ClaimBuilder("site").Page(1, "2026-01-27").Subject("HIREZO").Exact(40000, "4万基")
                      .Time(q3_2026).Build();
-  ASSERT_THAT(FindConflicts(rewritten, {}), SizeIs(1));
-  EXPECT_EQ(FindConflicts(rewritten, {})[0].conflict_class, "revision");
-  EXPECT_EQ(FindConflicts(rewritten, {})[0].preferred_claim_id, "site");
+  ASSERT_THAT(FindConflicts(rewritten, PartOfLinks{}), SizeIs(1));
+  EXPECT_EQ(FindConflicts(rewritten, PartOfLinks{})[0].conflict_class, "revision");
+  EXPECT_EQ(FindConflicts(rewritten, PartOfLinks{})[0].preferred_claim_id, "site");
 }
 
 TEST(FindConflictsTest, APlannedStepMovedToAnotherPeriodIsARevision) {
@@ -594,7 +595,7 @@ TEST(FindConflictsTest, APlannedStepMovedToAnotherPeriodIsARevision) {
       gw("ja", 2, "2025-11-06", "1GW", h2_2026, ClaimStatus::kPlanned),
       gw("slip", 3, "2026-02-17", "1 GW", q1_2027, ClaimStatus::kPlanned),
   };
-  const std::vector<Conflict> conflicts = FindConflicts(claims, {});
+  const std::vector<Conflict> conflicts = FindConflicts(claims, PartOfLinks{});
   ASSERT_THAT(conflicts, SizeIs(1));
   EXPECT_EQ(conflicts[0].conflict_class, "revision");
   EXPECT_THAT(MemberIds(conflicts[0]), ElementsAre("en", "ja", "slip"));
@@ -603,7 +604,7 @@ TEST(FindConflictsTest, APlannedStepMovedToAnotherPeriodIsARevision) {
   // different questions, even with the same figure.
   std::vector<Claim> unplanned = claims;
   for (Claim& claim : unplanned) claim.status = ClaimStatus::kNone;
-  EXPECT_THAT(FindConflicts(unplanned, {}), IsEmpty());
+  EXPECT_THAT(FindConflicts(unplanned, PartOfLinks{}), IsEmpty());
 }
 
 TEST(FindConflictsTest, APhaseAgreesWithTheSameFigureButIsNoRivalToTheWhole) {
@@ -617,7 +618,7 @@ TEST(FindConflictsTest, APhaseAgreesWithTheSameFigureButIsNoRivalToTheWhole) {
           .Status(ClaimStatus::kOperational)
           .Quote("HUMAIN says its first 18,000 GB300s are now operational.").Build(),
   };
-  const std::vector<Conflict> conflicts = FindConflicts(claims, {});
+  const std::vector<Conflict> conflicts = FindConflicts(claims, PartOfLinks{});
   ASSERT_THAT(conflicts, SizeIs(1));
   EXPECT_EQ(conflicts[0].conflict_class, "status");
   EXPECT_THAT(MemberIds(conflicts[0]), UnorderedElementsAre("phase", "plain", "live"));
@@ -626,9 +627,9 @@ TEST(FindConflictsTest, APhaseAgreesWithTheSameFigureButIsNoRivalToTheWhole) {
   const Claim total = ClaimBuilder("total").Page(4, "2025-12-01").Subject("Humain")
                           .Exact(600000, "600,000 GPUs").Status(ClaimStatus::kPlanned)
                           .Quote("Humain plans 600,000 GPUs in total.").Build();
-  EXPECT_THAT(FindConflicts({claims[0], total}, {}), IsEmpty());
-  ASSERT_THAT(FindConflicts({claims[1], total}, {}), SizeIs(1));
-  EXPECT_EQ(FindConflicts({claims[1], total}, {})[0].conflict_class, "contradiction");
+  EXPECT_THAT(FindConflicts({claims[0], total}, PartOfLinks{}), IsEmpty());
+  ASSERT_THAT(FindConflicts({claims[1], total}, PartOfLinks{}), SizeIs(1));
+  EXPECT_EQ(FindConflicts({claims[1], total}, PartOfLinks{})[0].conflict_class, "contradiction");
 }
 
 TEST(FindConflictsTest, ASnapshotThatDisagreesWithAnUndatedFigureIsARevision) {
@@ -639,7 +640,7 @@ TEST(FindConflictsTest, ASnapshotThatDisagreesWithAnUndatedFigureIsARevision) {
           .Money("USD").LessThan(6.5e9, "less than $6.5 billion")
           .Time({{"2025-10-29", "2025-10-29"}, TimeRelation::kAsOf}).Build(),
   };
-  const std::vector<Conflict> conflicts = FindConflicts(claims, {});
+  const std::vector<Conflict> conflicts = FindConflicts(claims, PartOfLinks{});
   ASSERT_THAT(conflicts, SizeIs(1));
   EXPECT_EQ(conflicts[0].conflict_class, "revision");
   EXPECT_EQ(conflicts[0].preferred_claim_id, "market");
@@ -652,6 +653,157 @@ TEST(ConflictIdTest, DependsOnClassKeyAndMembersNotTheirOrder) {
   EXPECT_NE(id, ConflictId("contradiction", "South Korea / gpu_count", {"a", "b"}));
   EXPECT_NE(id, ConflictId("discrepancy", "Japan / gpu_count", {"a", "b"}));
   EXPECT_NE(id, ConflictId("discrepancy", "South Korea / gpu_count", {"a", "b", "c"}));
+}
+
+}  // namespace
+}  // namespace newsclaim::store
+
+namespace newsclaim::store {
+namespace {
+
+TEST(PrimarySourceReasonTest, OwnSitesAndReleaseWiresArePrimary) {
+  struct Case {
+    const char* url;
+    const char* title;
+    const char* site_name;
+    const char* subject;
+    const char* counterparty;
+    bool primary;
+  } cases[] = {
+      {"https://nvidianews.nvidia.com/news/korea", "NVIDIA and Korea", "", "South Korea",
+       "NVIDIA", true},
+      {"https://news.samsung.com/global/ai", "Samsung AI factory", "", "Samsung Electronics", "",
+       true},
+      {"https://example.com/news/1.html", "AMD and OpenAI Announce ... | PR Wirefeed",
+       "PR Wirefeed", "OpenAI", "AMD", true},
+      {"https://example.com/news/2.html", "ソフトバンク、運用を開始 | プレスリリース・ワイヤー",
+       "", "SoftBank", "", true},
+      {"https://www.prtimes.jp/main/html/rd/p/1.html", "GMO", "", "GMO Internet", "", true},
+      {"https://example.com/press-release/2025/gpu.html", "GPU", "", "Sakura Internet", "", true},
+      {"https://www.reuters.com/tech/nvidia-korea", "NVIDIA to supply Korea", "Reuters",
+       "South Korea", "NVIDIA", false},
+      {"https://nvidia-fans.example.com/post", "NVIDIA fans", "", "NVIDIA", "", false},
+      {"https://example.com/news/3.html", "AIデータセンター新聞", "AIデータセンター新聞",
+       "HIREZO", "", false},
+  };
+  for (const Case& c : cases) {
+    SCOPED_TRACE(c.url);
+    Claim claim = ClaimBuilder("a").Url(c.url).Title(c.title).Subject(c.subject)
+                      .Counterparty(c.counterparty).Build();
+    PageInfo page;
+    page.site_name = c.site_name;
+    EXPECT_EQ(!PrimarySourceReason(claim, page).empty(), c.primary)
+        << PrimarySourceReason(claim, page);
+  }
+}
+
+TEST(FindConflictsTest, APrimarySourceIsPreferredOverMoreSpecificSecondaryReports) {
+  // The release says "at least 250,000"; two news pages say 260,000.
+  std::vector<Claim> claims = {
+      ClaimBuilder("release").Page(1, "2025-10-31").Subject("South Korea")
+          .Url("https://nvidianews.nvidia.com/news/korea").Counterparty("NVIDIA")
+          .AtLeast(250000, "25万基以上").Build(),
+      ClaimBuilder("news1").Page(2, "2025-11-01").Subject("South Korea").Counterparty("NVIDIA")
+          .Exact(260000, "26万枚").Build(),
+      ClaimBuilder("news2").Page(3, "2025-11-02").Subject("South Korea").Counterparty("NVIDIA")
+          .Exact(260000, "260,000 GPUs").Build(),
+  };
+  const std::vector<Conflict> conflicts = FindConflicts(claims, PartOfLinks{});
+  ASSERT_THAT(conflicts, SizeIs(1));
+  EXPECT_EQ(conflicts[0].conflict_class, "discrepancy");
+  EXPECT_EQ(conflicts[0].preferred_claim_id, "release");
+  EXPECT_THAT(conflicts[0].explanation, HasSubstr("a primary source"));
+  EXPECT_THAT(conflicts[0].explanation, HasSubstr("NVIDIA's own site"));
+}
+
+TEST(FindConflictsTest, CopiesOfOneStoryCountOnceAsIndependentSources) {
+  // 2万 is on two pages, but page 3 copies page 2; 3万 is on two
+  // independent pages. Without copy information 2万 ties and wins on date.
+  std::vector<Claim> claims = {
+      ClaimBuilder("a1").Page(1, "2025-10-01").Subject("HIREZO").Exact(30000, "3万基").Build(),
+      ClaimBuilder("a2").Page(4, "2025-10-02").Subject("HIREZO").Exact(30000, "3万基").Build(),
+      ClaimBuilder("b1").Page(2, "2025-10-03").Subject("HIREZO").Exact(20000, "2万基").Build(),
+      ClaimBuilder("b2").Page(3, "2025-10-04").Subject("HIREZO").Exact(20000, "2万基").Build(),
+      ClaimBuilder("b3").Page(5, "2025-10-05").Subject("HIREZO").Exact(20000, "2万基").Build(),
+  };
+  ReconcileContext context;
+  context.pages[3].copy_of = 2;
+  context.pages[3].copy_of_url = "http://example.com/news/2.html";
+  context.pages[5].copy_of = 2;
+  context.pages[5].copy_of_url = "http://example.com/news/2.html";
+  const std::vector<Conflict> conflicts = FindConflicts(claims, context);
+  ASSERT_THAT(conflicts, SizeIs(1));
+  EXPECT_EQ(conflicts[0].conflict_class, "discrepancy");  // 3万 ± 5000 touches 2万 ± 5000
+  // The copies stay members (never dropped), marked as derived.
+  EXPECT_THAT(conflicts[0].claim_ids, SizeIs(5));
+  EXPECT_THAT(conflicts[0].explanation, HasSubstr("derived: copies http://example.com/news/2.html"));
+  EXPECT_EQ(conflicts[0].preferred_claim_id, "a2");
+  EXPECT_THAT(conflicts[0].explanation, HasSubstr("most independent pages (2"));
+
+  const std::vector<Conflict> without_copies = FindConflicts(claims, PartOfLinks{});
+  ASSERT_THAT(without_copies, SizeIs(1));
+  EXPECT_EQ(without_copies[0].preferred_claim_id, "b3");
+}
+
+TEST(FindConflictsTest, MoneyInAnotherCurrencyIsAnnotatedNeverCompared) {
+  StatusOr<FxTable> fx = FxTable::Parse(
+      "rate = [{ date = \"2025-10-31\", base = \"USD\", quote = \"JPY\", rate = 150.0 }]",
+      "fx.toml");
+  ASSERT_TRUE(fx.ok());
+  std::vector<Claim> claims = {
+      ClaimBuilder("usd1").Page(1, "2025-11-05").Subject("SoftBank").Counterparty("OpenAI")
+          .Money("USD").Exact(3e9, "$3 billion").Build(),
+      ClaimBuilder("usd2").Page(2, "2025-11-06").Subject("SoftBank").Counterparty("OpenAI")
+          .Money("USD").Exact(2e9, "$2 billion").Build(),
+      // Another page in yen: far from both, but never a rival by conversion.
+      ClaimBuilder("jpy").Page(3, "2025-11-07").Subject("SoftBank").Counterparty("OpenAI")
+          .Money("JPY").Exact(9e11, "9,000億円").Build(),
+      // Page 1's own conversion, had the extractor kept it: never paired.
+      ClaimBuilder("own").Page(1, "2025-11-05").Subject("SoftBank").Counterparty("OpenAI")
+          .Money("JPY").Approx(4.5e11, "約4,500億円").Span(20, 26).Build(),
+  };
+  ReconcileContext context;
+  context.fx = &*fx;
+  const std::vector<Conflict> conflicts = FindConflicts(claims, context);
+  // One conflict per currency: dollars among themselves, yen among
+  // themselves. Nothing pairs a dollar figure with a yen one.
+  ASSERT_THAT(conflicts, SizeIs(2));
+  const Conflict& usd = conflicts[0].claims.front().unit == "USD" ? conflicts[0] : conflicts[1];
+  const Conflict& jpy = &usd == &conflicts[0] ? conflicts[1] : conflicts[0];
+  EXPECT_THAT(usd.claim_ids, UnorderedElementsAre("usd1", "usd2"));
+  EXPECT_THAT(jpy.claim_ids, UnorderedElementsAre("jpy", "own"));
+  // Dollars: the yen figure of page 3 is shown converted; page 1's own
+  // conversion of its $3 billion is not (it is the same amount).
+  EXPECT_THAT(usd.explanation,
+              HasSubstr("9,000億円 (Page 3, 2025-11-07) ≈ USD 6 billion at the rate of 2025-10-31"));
+  EXPECT_THAT(usd.explanation, Not(HasSubstr("約4,500億円")));
+  // Yen: $2 billion of page 2 is shown; page 1's $3 billion is skipped.
+  EXPECT_THAT(jpy.explanation, HasSubstr("$2 billion (Page 2, 2025-11-06) ≈ JPY 300 billion"));
+  EXPECT_THAT(jpy.explanation, Not(HasSubstr("$3 billion")));
+
+  // Without a table the figure is still named, with no conversion.
+  const std::vector<Conflict> plain = FindConflicts(claims, PartOfLinks{});
+  ASSERT_THAT(plain, SizeIs(2));
+  const Conflict& plain_usd = plain[0].claims.front().unit == "USD" ? plain[0] : plain[1];
+  EXPECT_THAT(plain_usd.explanation, HasSubstr("no JPY/USD rate in the FX table"));
+}
+
+TEST(FindConflictsTest, WithoutClaimCopiesOnlyIdsAreReturned) {
+  const std::vector<Claim> claims = {
+      ClaimBuilder("a").Page(1, "2025-11-01").Subject("South Korea").Exact(260000, "26万枚").Build(),
+      ClaimBuilder("b").Page(2, "2025-11-03").Subject("South Korea").Exact(200000, "20万枚").Build(),
+  };
+  ReconcileContext context;
+  context.copy_claims = false;
+  const std::vector<Conflict> lean = FindConflicts(claims, context);
+  const std::vector<Conflict> full = FindConflicts(claims, PartOfLinks{});
+  ASSERT_THAT(lean, SizeIs(1));
+  ASSERT_THAT(full, SizeIs(1));
+  EXPECT_THAT(lean[0].claims, IsEmpty());
+  EXPECT_EQ(lean[0].claim_ids, full[0].claim_ids);
+  EXPECT_EQ(lean[0].id, full[0].id);
+  EXPECT_EQ(lean[0].explanation, full[0].explanation);
+  EXPECT_THAT(MemberIds(full[0]), ElementsAre("a", "b"));
 }
 
 }  // namespace

@@ -214,7 +214,49 @@ CREATE TABLE source_runs (
 );
 )sql";
 
-constexpr std::array<std::string_view, 3> kMigrations = {kVersion1, kVersion2, kVersion3};
+// Version 4: near-duplicate pages and derived claims, and the FX table.
+// pages.copy_of names the earlier page a near-duplicate copies (found by
+// shingles of the article text on every reconcile, store/near_duplicates.h). A live claim
+// on such a page gets derived_reason (it is never deleted, and its figure
+// counts once with the original's). fx_rates mirrors rules/fx.toml.
+constexpr std::string_view kVersion4 = R"sql(
+ALTER TABLE pages ADD COLUMN copy_of INTEGER REFERENCES pages(id);
+ALTER TABLE pages ADD COLUMN copy_similarity REAL;
+CREATE INDEX pages_copy_of ON pages(copy_of) WHERE copy_of IS NOT NULL;
+ALTER TABLE claims ADD COLUMN derived_reason TEXT;
+-- A page's live claims by (page_id, live): without it SQLite may scan
+-- claims_live_kind_subject for every live claim to find one page's.
+CREATE INDEX claims_page_live ON claims(page_id, live);
+
+CREATE TABLE fx_rates (
+  date  TEXT NOT NULL,
+  base  TEXT NOT NULL,
+  quote TEXT NOT NULL,
+  rate  REAL NOT NULL,
+  PRIMARY KEY (date, base, quote)
+);
+
+DROP VIEW v_claims;
+CREATE VIEW v_claims AS
+SELECT c.claim_id AS id, c.kind, c.subject, c.counterparty, c.product,
+       c.value, c.low, c.high, c.low_inclusive, c.high_inclusive, c.qualifier, c.unit,
+       c.time_start, c.time_end, c.time_relation, c.status,
+       substr(p.published, 1, 10) AS published,
+       p.url, p.title, p.lang, c.text, c.quote, c.rule,
+       c.span_start, c.span_end, c.rules_fingerprint, c.page_id, c.created_at,
+       c.hedges, c.attribution,
+       c.derived_reason IS NOT NULL AS derived, c.derived_reason
+FROM claims c JOIN pages p ON p.id = c.page_id
+WHERE c.live = 1;
+
+CREATE VIEW v_page_copies AS
+SELECT p.id AS page_id, p.url, p.copy_of AS original_id, o.url AS original_url,
+       p.copy_similarity AS similarity
+FROM pages p JOIN pages o ON o.id = p.copy_of;
+)sql";
+
+constexpr std::array<std::string_view, 4> kMigrations = {kVersion1, kVersion2, kVersion3,
+                                                         kVersion4};
 
 }  // namespace
 
