@@ -139,6 +139,42 @@ TEST_F(EndToEndTest, RaisesThePlanted260kVs250kDiscrepancy) {
   EXPECT_TRUE(found) << conflicts.dump(1);
 }
 
+// Issue 6: a reviewer's verdict stays with its conflict through
+// re-extraction (`extract --all`) and a re-crawl: conflict ids are stable.
+TEST_F(EndToEndTest, VerdictsSurviveExtractAllAndARecrawl) {
+  const json before = Conflicts()["conflicts"];
+  ASSERT_GE(before.size(), 5u);
+  std::map<std::string, std::string> verdicts;  // conflict id -> verdict recorded
+  const char* kVerdicts[] = {"confirmed", "dismissed", "resolved"};
+  for (size_t i = 0; i < 3; ++i) {
+    const std::string id = before[i]["id"];
+    ProcessResult review = Newsclaim({"review", id, "--verdict", kVerdicts[i], "--note",
+                                      "checked against the primary source"});
+    ASSERT_EQ(review.exit_code, 0) << review.err;
+    verdicts[id] = kVerdicts[i];
+  }
+
+  ProcessResult extract = Newsclaim({"extract", "--all"});
+  ASSERT_EQ(extract.exit_code, 0) << extract.err;
+  ProcessResult recrawl = Crawl();
+  ASSERT_EQ(recrawl.exit_code, 0) << recrawl.err;
+
+  const json after = Conflicts()["conflicts"];
+  EXPECT_EQ(after.size(), before.size());
+  std::set<std::string> ids_before, ids_after;
+  for (const json& c : before) ids_before.insert(c["id"].get<std::string>());
+  for (const json& c : after) {
+    ids_after.insert(c["id"].get<std::string>());
+    auto verdict = verdicts.find(c["id"].get<std::string>());
+    if (verdict == verdicts.end()) {
+      EXPECT_EQ(c["status"], "open") << c.dump(1);
+    } else {
+      EXPECT_EQ(c["status"], verdict->second) << c.dump(1);
+    }
+  }
+  EXPECT_EQ(ids_after, ids_before);
+}
+
 TEST_F(EndToEndTest, NeverReadsTransistorsPeopleOrMultipliersAsGpuCounts) {
   for (const json& claim : Claims({"--kind", "gpu_count"})) {
     const std::string text = claim["text"];
