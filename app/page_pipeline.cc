@@ -1,5 +1,11 @@
 #include "app/page_pipeline.h"
 
+#include <sched.h>
+
+#include <algorithm>
+#include <chrono>
+#include <thread>
+
 #include "extract/html_article.h"
 
 namespace newsclaim::app {
@@ -23,6 +29,67 @@ StatusOr<extract::RuleSet> LoadRules(const GlobalOptions& options) {
   return rules;
 }
 
+void StageTimes::Add(const StageTimes& other) {
+  read_ns += other.read_ns;
+  decode_ns += other.decode_ns;
+  article_ns += other.article_ns;
+  claims_ns += other.claims_ns;
+  claims.sentences_ns += other.claims.sentences_ns;
+  claims.figures_ns += other.claims.figures_ns;
+  claims.tokenize_ns += other.claims.tokenize_ns;
+  claims.sentences += other.claims.sentences;
+  claims.tokenized += other.claims.tokenized;
+  store_ns += other.store_ns;
+  reconcile_ns += other.reconcile_ns;
+}
+
+int64_t SteadyNowNs() {
+  return std::chrono::duration_cast<std::chrono::nanoseconds>(
+             std::chrono::steady_clock::now().time_since_epoch())
+      .count();
+}
+
+int DefaultThreadCount() {
+  // The CPUs this process may run on (taskset, cgroups' cpusets), which
+  // hardware_concurrency() does not know about.
+  cpu_set_t set;
+  if (sched_getaffinity(0, sizeof(set), &set) == 0) {
+    const int count = CPU_COUNT(&set);
+    if (count > 0) return count;
+  }
+  return std::max(1u, std::thread::hardware_concurrency());
+}
+
+ExtractedPage ExtractionWorker::Extract(Page page) {
+  ExtractedPage extracted;
+  const int64_t start = SteadyNowNs();
+  extracted.article = extract::ExtractArticle(page.html, page.url);
+  const int64_t parsed = SteadyNowNs();
+  extracted.claims = extractor.Extract(extracted.article, page.url);
+  times.article_ns += parsed - start;
+  times.claims_ns += SteadyNowNs() - parsed;
+  extracted.page = std::move(page);
+  return extracted;
+}
+
+std::vector<Claim> ExtractionWorker::Reextract(const store::StoredPage& stored) {
+  // The stored HTML, not the stored article: extraction code may have
+  // changed as well as the rules.
+  const int64_t start = SteadyNowNs();
+  Article article = extract::ExtractArticle(stored.page.html, stored.page.url);
+  const int64_t parsed = SteadyNowNs();
+  std::vector<Claim> claims = extractor.Extract(article, stored.page.url);
+  times.article_ns += parsed - start;
+  times.claims_ns += SteadyNowNs() - parsed;
+  return claims;
+}
+
+StageTimes ExtractionWorker::Times() const {
+  StageTimes result = times;
+  result.claims = extractor.timings();
+  return result;
+}
+
 StatusOr<std::unique_ptr<PagePipeline>> PagePipeline::Create(
     const GlobalOptions& options) {
   // Rules first: a bad rule file stops the run before the database or any
@@ -39,16 +106,23 @@ StatusOr<std::unique_ptr<PagePipeline>> PagePipeline::Create(
   }
   RETURN_IF_ERROR(db.SyncGazetteer(gazetteer));
   RETURN_IF_ERROR(db.SetFxRates(fx));
-  return std::unique_ptr<PagePipeline>(
-      new PagePipeline(std::move(rules), std::move(extractor), std::move(db)));
+  return std::unique_ptr<PagePipeline>(new PagePipeline(
+      std::move(rules), ExtractionWorker{std::move(extractor), {}}, std::move(db)));
 }
 
-PagePipeline::PagePipeline(extract::RuleSet rules,
-                           extract::ClaimExtractor extractor,
+PagePipeline::PagePipeline(extract::RuleSet rules, ExtractionWorker worker,
                            store::Database db)
     : rules_(std::move(rules)),
-      extractor_(std::move(extractor)),
+      worker_(std::move(worker)),
       db_(std::move(db)) {}
+
+StatusOr<ExtractionWorker> PagePipeline::NewWorker() const {
+  // The extractor holds the rule tables by shared pointer, read-only; each
+  // worker compiles its own matchers and opens its own MeCab tagger.
+  ASSIGN_OR_RETURN(extract::ClaimExtractor extractor,
+                   extract::ClaimExtractor::Create(rules_));
+  return ExtractionWorker{std::move(extractor), {}};
+}
 
 StatusOr<std::vector<std::string>> PagePipeline::Process(const Page& page) {
   ExtractedPage extracted = Extract(page);
@@ -56,21 +130,17 @@ StatusOr<std::vector<std::string>> PagePipeline::Process(const Page& page) {
   return std::move(extracted.article.links);
 }
 
-ExtractedPage PagePipeline::Extract(Page page) {
-  ExtractedPage extracted;
-  extracted.article = extract::ExtractArticle(page.html, page.url);
-  extracted.claims = extractor_.Extract(extracted.article, page.url);
-  extracted.page = std::move(page);
-  return extracted;
-}
+ExtractedPage PagePipeline::Extract(Page page) { return worker_.Extract(std::move(page)); }
 
 Status PagePipeline::Store(const ExtractedPage& extracted) {
+  const int64_t start = SteadyNowNs();
   // The page and its claims commit together: a run killed in between must
   // not leave a page that looks finished but has no claims.
   RETURN_IF_ERROR(db_.InTransaction([&]() -> Status {
     ASSIGN_OR_RETURN(int64_t page_id, db_.UpsertPage(extracted.page, extracted.article));
     return db_.ReplaceClaims(page_id, extracted.claims, rules_.fingerprint);
   }));
+  times_.store_ns += SteadyNowNs() - start;
   ++tally_.pages;
   tally_.claims += static_cast<int>(extracted.claims.size());
   LogDebug(extracted.page.url + ": " + std::to_string(extracted.claims.size()) + " claims");
@@ -78,14 +148,22 @@ Status PagePipeline::Store(const ExtractedPage& extracted) {
 }
 
 Status PagePipeline::Reextract(const store::StoredPage& stored) {
-  // The stored HTML, not the stored article: extraction code may have
-  // changed as well as the rules.
-  Article article = extract::ExtractArticle(stored.page.html, stored.page.url);
-  std::vector<Claim> claims = extractor_.Extract(article, stored.page.url);
-  RETURN_IF_ERROR(db_.ReplaceClaims(stored.id, claims, rules_.fingerprint));
+  return StoreClaims(stored.id, worker_.Reextract(stored));
+}
+
+Status PagePipeline::StoreClaims(int64_t page_id, const std::vector<Claim>& claims) {
+  const int64_t start = SteadyNowNs();
+  RETURN_IF_ERROR(db_.ReplaceClaims(page_id, claims, rules_.fingerprint));
+  times_.store_ns += SteadyNowNs() - start;
   ++tally_.pages;
   tally_.claims += static_cast<int>(claims.size());
   return Status::Ok();
+}
+
+StageTimes PagePipeline::Times() const {
+  StageTimes result = times_;
+  result.Add(worker_.Times());
+  return result;
 }
 
 Status PagePipeline::RecordFailure(std::string_view url, std::string_view stage,
@@ -97,9 +175,12 @@ Status PagePipeline::RecordFailure(std::string_view url, std::string_view stage,
 }
 
 StatusOr<store::ReconcileStats> PagePipeline::Reconcile() {
+  const int64_t start = SteadyNowNs();
   store::PartOfLinks links;
   links.parent = extract::EntityParents(rules_.claims);
-  return db_.Reconcile(links);
+  StatusOr<store::ReconcileStats> stats = db_.Reconcile(links);
+  times_.reconcile_ns += SteadyNowNs() - start;
+  return stats;
 }
 
 }  // namespace newsclaim::app

@@ -48,10 +48,51 @@ struct ExtractedPage {
   std::vector<Claim> claims;
 };
 
-// Not thread-safe: one per thread (it owns a MeCab tagger).
+// Time by stage, in nanoseconds of the threads that ran it (summed over
+// threads, so with several workers the total exceeds the wall time).
+struct StageTimes {
+  int64_t read_ns = 0;     // reading input files (and WARC records)
+  int64_t decode_ns = 0;   // charset decoding; Markdown and text to HTML
+  int64_t article_ns = 0;  // extract::ExtractArticle: gumbo parse and main text
+  int64_t claims_ns = 0;   // extract::ClaimExtractor::Extract, of which:
+  extract::ExtractTimings claims;  // its steps (sentences, figures, MeCab)
+  int64_t store_ns = 0;    // the store: unchanged checks, pages, claims, failures
+  int64_t reconcile_ns = 0;
+
+  void Add(const StageTimes& other);
+};
+
+// Nanoseconds on the steady clock, for StageTimes.
+int64_t SteadyNowNs();
+
+// One extraction thread's tools: its own extractor (MeCab tagger, ICU
+// splitter, figure matchers) over the shared, read-only rules, and the time
+// it spent. Not thread-safe; one per thread.
+struct ExtractionWorker {
+  extract::ClaimExtractor extractor;
+  StageTimes times;
+
+  // Reads the article and claims out of `page` (nothing is stored).
+  ExtractedPage Extract(Page page);
+  // The claims of a stored page's HTML, read again.
+  std::vector<Claim> Reextract(const store::StoredPage& stored);
+  // times, with the extractor's own step timings filled in.
+  StageTimes Times() const;
+};
+
+// The thread count --threads defaults to: the cores this process may use.
+int DefaultThreadCount();
+
+// Not thread-safe: one per run. It owns the database connection (the single
+// writer) and the rules; extraction threads get their ExtractionWorker from
+// NewWorker().
 class PagePipeline {
  public:
   static StatusOr<std::unique_ptr<PagePipeline>> Create(const GlobalOptions& options);
+
+  // A worker for another extraction thread, sharing this pipeline's rules
+  // read-only. Fails as ClaimExtractor::Create does (MeCab missing).
+  StatusOr<ExtractionWorker> NewWorker() const;
 
   // Reads the article out of `page`, stores page, article and claims, and
   // returns the page's links. An error means the store failed: the caller
@@ -65,6 +106,8 @@ class PagePipeline {
 
   // Re-runs extraction over a stored page's HTML and replaces its claims.
   Status Reextract(const store::StoredPage& stored);
+  // Reextract's store step: makes `claims` the live claims of page `page_id`.
+  Status StoreClaims(int64_t page_id, const std::vector<Claim>& claims);
 
   // Records that `url` failed at `stage`; also logs it. Returns the store's
   // status, which fails only if the failure itself cannot be recorded.
@@ -78,15 +121,18 @@ class PagePipeline {
   const extract::RuleSet& rules() const { return rules_; }
   const PipelineTally& tally() const { return tally_; }
   PipelineTally& tally() { return tally_; }
+  // The store's and reconciliation's times, and the inline worker's.
+  StageTimes Times() const;
+  StageTimes& times() { return times_; }
 
  private:
-  PagePipeline(extract::RuleSet rules, extract::ClaimExtractor extractor,
-               store::Database db);
+  PagePipeline(extract::RuleSet rules, ExtractionWorker worker, store::Database db);
 
   extract::RuleSet rules_;
-  extract::ClaimExtractor extractor_;
+  ExtractionWorker worker_;  // for Extract, Process and Reextract
   store::Database db_;
   PipelineTally tally_;
+  StageTimes times_;
 };
 
 // Records one crawler::Crawler::Run: pages go through the pipeline, the

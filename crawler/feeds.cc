@@ -42,7 +42,10 @@ namespace {
 
 constexpr int kMaxDepth = 256;
 constexpr size_t kMaxNodes = 4'000'000;
-constexpr size_t kMaxEntries = 200'000;
+constexpr size_t kMaxEntries = kMaxLinkListEntries;
+std::string TooManyEntriesWarning() {
+  return "more than " + std::to_string(kMaxEntries) + " entries; rest ignored";
+}
 
 char AsciiLower(char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c + 32) : c; }
 
@@ -683,7 +686,7 @@ class TreeReader {
   void Add(LinkListEntry entry) {
     if (entry.url.empty()) return;
     if (out_.entries.size() >= kMaxEntries) {
-      if (!capped_) out_.warnings.push_back("more than 200000 entries; rest ignored");
+      if (!capped_) out_.warnings.push_back(TooManyEntriesWarning());
       capped_ = true;
       return;
     }
@@ -845,11 +848,14 @@ bool ReadJsonFeed(std::string_view text, LinkList& out) {
     entry.url = string_field(item, "url");
     if (entry.url.empty()) entry.url = string_field(item, "external_url");
     if (entry.url.empty()) continue;
+    if (out.entries.size() >= kMaxEntries) {
+      out.warnings.push_back(TooManyEntriesWarning());
+      break;
+    }
     entry.title = string_field(item, "title");
     entry.published = NormalizeDate(string_field(item, "date_published"));
     if (entry.published.empty()) entry.published = NormalizeDate(string_field(item, "date_modified"));
     out.entries.push_back(std::move(entry));
-    if (out.entries.size() >= kMaxEntries) break;
   }
   return true;
 }
@@ -886,7 +892,10 @@ bool ReadTextSitemap(std::string_view text, LinkList& out) {
   if (urls.empty() || other * 4 > urls.size()) return false;
   out.kind = LinkListKind::kSitemapText;
   for (std::string& url : urls) {
-    if (out.entries.size() >= kMaxEntries) break;
+    if (out.entries.size() >= kMaxEntries) {
+      warnings.push_back(TooManyEntriesWarning());
+      break;
+    }
     out.entries.push_back({std::move(url), "", ""});
   }
   out.warnings = std::move(warnings);

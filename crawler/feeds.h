@@ -4,6 +4,7 @@
 // Tolerant: a malformed document yields what can be salvaged plus warnings.
 #pragma once
 
+#include <cstddef>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -25,6 +26,12 @@ struct LinkList {
   std::vector<LinkListEntry> entries;  // for a sitemap index: the child sitemaps
   std::vector<std::string> warnings;   // e.g. "feed.xml: unclosed <item> at byte 812"
 };
+
+// The most entries ParseLinkList returns for one document, in document
+// order; past it, one warning says the rest was ignored. sitemaps.org allows
+// 50,000 URLs per sitemap; four times that covers the oversized ones real
+// sites serve.
+inline constexpr size_t kMaxLinkListEntries = 200'000;
 
 // Sniffs `body` (already decompressed if it was gzip; see MaybeGunzip) and
 // parses it when it is a feed or sitemap. `content_type` and `url` are hints

@@ -9,6 +9,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cstdlib>
 #include <cstring>
 #include <filesystem>
@@ -152,6 +153,43 @@ TEST(ParseLinkListTest, TreatsPagesAndNoiseAsNotALinkList) {
     LinkList list = ParseLinkList(body, "", "");
     EXPECT_EQ(list.kind, LinkListKind::kNotALinkList) << body;
     EXPECT_TRUE(list.entries.empty()) << body;
+  }
+}
+
+TEST(ParseLinkListTest, KeepsExactlyMaxEntriesAndWarnsOnlyPastThem) {
+  struct Format {
+    const char* name;
+    std::string head, entry_open, entry_close, tail, separator;
+  };
+  const std::vector<Format> formats = {
+      {"sitemap", "<?xml version=\"1.0\"?><urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">",
+       "<url><loc>", "</loc></url>", "</urlset>", ""},
+      {"rss", "<?xml version=\"1.0\"?><rss version=\"2.0\"><channel><title>t</title>",
+       "<item><link>", "</link></item>", "</channel></rss>", ""},
+      {"text sitemap", "", "", "", "", "\n"},
+      {"json feed", "{\"version\": \"https://jsonfeed.org/version/1.1\", \"items\": [",
+       "{\"url\": \"", "\"}", "]}", ","},
+  };
+  const std::string warning =
+      "more than " + std::to_string(kMaxLinkListEntries) + " entries; rest ignored";
+  for (const Format& format : formats) {
+    for (const size_t count : {kMaxLinkListEntries, kMaxLinkListEntries + 1}) {
+      std::string body = format.head;
+      body.reserve(count * 40);
+      for (size_t i = 0; i < count; ++i) {
+        if (i > 0) body += format.separator;
+        body += format.entry_open + "https://e.jp/" + std::to_string(i) + format.entry_close;
+      }
+      body += format.tail;
+      const LinkList list = ParseLinkList(body, "", "");
+      ASSERT_EQ(list.entries.size(), kMaxLinkListEntries) << format.name << " " << count;
+      EXPECT_EQ(list.entries.back().url,
+                "https://e.jp/" + std::to_string(kMaxLinkListEntries - 1))
+          << format.name;
+      const bool warned =
+          std::find(list.warnings.begin(), list.warnings.end(), warning) != list.warnings.end();
+      EXPECT_EQ(warned, count > kMaxLinkListEntries) << format.name << " " << count;
+    }
   }
 }
 

@@ -203,7 +203,9 @@ std::optional<std::string> NormalizeHost(std::string_view raw) {
   for (char c : host) {
     if (IsForbiddenHostByte(static_cast<unsigned char>(c))) return std::nullopt;
   }
-  if (host.empty() || host == ".") return std::nullopt;
+  // A host of dots only ("..") has no label at all; Canonicalize would trim
+  // it to "." and the canonical URL would not parse again.
+  if (host.find_first_not_of('.') == std::string::npos) return std::nullopt;
   return host;
 }
 

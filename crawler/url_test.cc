@@ -111,6 +111,19 @@ TEST(ParseUrlTest, RejectsNonHttpAndMalformedUrls) {
   }
 }
 
+TEST(ParseUrlTest, RejectsHostsMadeOnlyOfDots) {
+  // Found by fuzz/url_fuzzer ("//.." resolved to https://../, whose
+  // canonical form https://./ did not parse again).
+  for (std::string_view text : {"https://../", "http://.../a", "http://%2E%2E/", "http://..:8080/"}) {
+    EXPECT_FALSE(ParseUrl(text).has_value()) << text;
+  }
+  std::optional<Url> base = ParseUrl("https://news.example.jp/a/b.html");
+  ASSERT_TRUE(base.has_value());
+  EXPECT_FALSE(ResolveUrl(*base, "//..").has_value());
+  EXPECT_FALSE(ResolveUrl(*base, "\\\\...\\x").has_value());
+  EXPECT_EQ(Show(CanonicalUrl("http://a.b../x")), "http://a.b/x");
+}
+
 TEST(UrlTest, ToStringAndAuthorityOmitDefaultPorts) {
   Url url = *ParseUrl("https://example.com:8443/x?y=1");
   EXPECT_EQ(url.ToString(), "https://example.com:8443/x?y=1");

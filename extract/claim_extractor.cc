@@ -1,6 +1,7 @@
 #include "extract/claim_extractor.h"
 
 #include <algorithm>
+#include <chrono>
 #include <cstdio>
 #include <optional>
 #include <string>
@@ -186,6 +187,7 @@ struct ClaimExtractor::Impl {
   MentionParser parser;
   SentenceSplitter splitter;
   Tokenizer tokenizer;
+  ExtractTimings timings;
 
   Impl(std::shared_ptr<const Tables> owner, MentionParser p, SentenceSplitter s,
        Tokenizer t)
@@ -262,12 +264,27 @@ std::vector<Claim> ClaimExtractor::Extract(const Article& article,
   return impl_->Extract(article, url);
 }
 
+const ExtractTimings& ClaimExtractor::timings() const { return impl_->timings; }
+
+namespace {
+
+int64_t NowNs() {
+  return std::chrono::duration_cast<std::chrono::nanoseconds>(
+             std::chrono::steady_clock::now().time_since_epoch())
+      .count();
+}
+
+}  // namespace
+
 std::vector<Claim> ClaimExtractor::Impl::Extract(const Article& article,
                                                  std::string_view url) {
   std::vector<Claim> claims;
   ArticleContext context;
   const std::string published = article.published.substr(0, 10);
+  const int64_t split_start = NowNs();
   const std::vector<Sentence> sentences = splitter.Split(article.text);
+  timings.sentences_ns += NowNs() - split_start;
+  timings.sentences += static_cast<int64_t>(sentences.size());
   std::vector<int> sentences_in_paragraph;
   for (const Sentence& sentence : sentences) {
     if (sentence.paragraph >= static_cast<int>(sentences_in_paragraph.size())) {
@@ -430,7 +447,9 @@ Analysis ClaimExtractor::Impl::Analyze(const Sentence& sentence,
       parse_text[word.end - 1] = U' ';
     }
   }
+  const int64_t figures_start = NowNs();
   a.mentions = parser.ParseDetailed(EncodeUtf8(parse_text), options);
+  timings.figures_ns += NowNs() - figures_start;
   a.has_gpu = !a.gpu_words.empty() ||
               std::any_of(a.products.begin(), a.products.end(),
                           [&](const LexiconMatch& p) {
@@ -446,8 +465,11 @@ Analysis ClaimExtractor::Impl::Analyze(const Sentence& sentence,
                !info.mention.equivalent_of;
       });
   if (a.ja && has_figure) {
+    const int64_t tokenize_start = NowNs();
     StatusOr<std::vector<Token>> tokens = tokenizer.Tokenize(sentence.normalized);
     if (tokens.ok()) a.tokens = std::move(tokens).value();
+    timings.tokenize_ns += NowNs() - tokenize_start;
+    ++timings.tokenized;
   }
   FindEntities(&a, context);
   return a;

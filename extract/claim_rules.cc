@@ -511,7 +511,7 @@ Status LoadSubjectWords(const FileContext& file, const toml::table& table,
   };
   for (const auto& [key, node] : InFileOrder(table)) {
     auto it = std::find_if(std::begin(lists), std::end(lists),
-                           [&](const auto& list) { return list.first == key; });
+                           [&key = key](const auto& list) { return list.first == key; });
     if (it == std::end(lists)) {
       return file.Error(*node, "unknown key \"" + key + "\" in [subject]");
     }
@@ -532,7 +532,7 @@ Status LoadStatusVerbs(const FileContext& file, const toml::table& table,
   };
   for (const auto& [key, node] : InFileOrder(table)) {
     auto it = std::find_if(std::begin(lists), std::end(lists),
-                           [&](const auto& list) { return list.first == key; });
+                           [&key = key](const auto& list) { return list.first == key; });
     if (it == std::end(lists)) {
       return file.Error(*node, "unknown key \"" + key + "\" in [status_verbs]");
     }

@@ -29,6 +29,7 @@
 
 #include "base/utf8.h"
 #include "extract/html_date.h"
+#include "extract/html_prescan.h"
 #include "extract/markdown.h"
 #include "extract/html_url.h"
 
@@ -1612,6 +1613,99 @@ std::string LangFromAttr(std::string_view attr) {
   return primary;
 }
 
+// gumbo allocates every node, attribute and buffer on its own (some 14,000
+// allocations for a 50 KB page) and grows buffers by allocating, copying
+// and freeing. A bump arena per thread, dropped as a whole after each page,
+// makes allocation a pointer increment and the tree's destruction free.
+// Blocks are kept for the next page up to kKeepBytes.
+class GumboArena {
+ public:
+  static void* Allocate(void* arena, size_t size) {
+    return static_cast<GumboArena*>(arena)->Take(size);
+  }
+  static void Deallocate(void*, void*) {}  // everything goes at Reset()
+
+  void* Take(size_t size) {
+    size = size == 0 ? 16 : (size + 15) & ~size_t{15};
+    while (current_ < blocks_.size()) {
+      Block& block = blocks_[current_];
+      if (block.size - used_ >= size) {
+        void* p = block.data.get() + used_;
+        used_ += size;
+        return p;
+      }
+      ++current_;
+      used_ = 0;
+    }
+    const size_t block_size = std::max(size, kBlockBytes);
+    // new char[] (not make_unique) leaves the block uninitialised; its
+    // alignment (__STDCPP_DEFAULT_NEW_ALIGNMENT__, 16) is malloc's.
+    blocks_.push_back({std::unique_ptr<char[]>(new char[block_size]), block_size});
+    current_ = blocks_.size() - 1;
+    used_ = size;
+    return blocks_.back().data.get();
+  }
+
+  void Reset() {
+    size_t kept = 0;
+    size_t keep = 0;
+    while (keep < blocks_.size() && kept + blocks_[keep].size <= kKeepBytes) {
+      kept += blocks_[keep++].size;
+    }
+    blocks_.resize(keep);
+    current_ = 0;
+    used_ = 0;
+  }
+
+ private:
+  static constexpr size_t kBlockBytes = 256 << 10;
+  static constexpr size_t kKeepBytes = 1 << 20;
+  struct Block {
+    std::unique_ptr<char[]> data;
+    size_t size = 0;
+  };
+  std::vector<Block> blocks_;
+  size_t current_ = 0;  // the block being filled
+  size_t used_ = 0;     // bytes of it taken
+};
+
+// Pages up to this size are parsed into the arena (a 50 KB page takes about
+// 600 KB); larger ones with malloc, so one huge page cannot hold a huge
+// arena for the rest of the run.
+constexpr size_t kArenaMaxHtmlBytes = 2u << 20;
+
+// One gumbo parse, released when it goes out of scope.
+class ParsedHtml {
+ public:
+  explicit ParsedHtml(std::string_view html) {
+    static thread_local GumboArena arena;
+    if (html.size() <= kArenaMaxHtmlBytes) {
+      arena_ = &arena;
+      options_.allocator = &GumboArena::Allocate;
+      options_.deallocator = &GumboArena::Deallocate;
+      options_.userdata = arena_;
+    }
+    output_ = gumbo_parse_with_options(&options_, html.data(), html.size());
+  }
+  ~ParsedHtml() {
+    if (arena_ != nullptr) {
+      arena_->Reset();
+    } else if (output_ != nullptr) {
+      gumbo_destroy_output(&options_, output_);
+    }
+  }
+  ParsedHtml(const ParsedHtml&) = delete;
+  ParsedHtml& operator=(const ParsedHtml&) = delete;
+
+  GumboOutput* get() const { return output_; }
+  GumboOutput* operator->() const { return output_; }
+
+ private:
+  GumboOptions options_ = kGumboDefaultOptions;
+  GumboArena* arena_ = nullptr;
+  GumboOutput* output_ = nullptr;
+};
+
 }  // namespace
 
 Article ExtractArticle(std::string_view html, std::string_view url) {
@@ -1624,13 +1718,18 @@ Article ExtractArticle(std::string_view html, std::string_view url,
   if (text_source_offsets != nullptr) text_source_offsets->clear();
   if (html.size() > kMaxHtmlBytes) html = html.substr(0, kMaxHtmlBytes);
 
-  // 1. Parse and flatten.
-  std::unique_ptr<GumboOutput, void (*)(GumboOutput*)> output(
-      gumbo_parse_with_options(&kGumboDefaultOptions, html.data(), html.size()),
-      [](GumboOutput* o) { gumbo_destroy_output(&kGumboDefaultOptions, o); });
-  if (output == nullptr || output->root == nullptr) return article;
+  // 1. Parse and flatten. Script and style contents go first: they are
+  // never text, and gumbo would tokenize them a character at a time. (Not
+  // when offsets are asked for: those are positions in `html` as given.)
+  std::string without_scripts;
+  std::string_view parsed = html;
+  if (text_source_offsets == nullptr && DropScriptAndStyleContents(html, without_scripts)) {
+    parsed = without_scripts;
+  }
+  ParsedHtml output(parsed);
+  if (output.get() == nullptr || output->root == nullptr) return article;
   std::vector<Node> nodes;
-  nodes.reserve(html.size() / 40 + 16);
+  nodes.reserve(parsed.size() / 40 + 16);
   PageMeta meta;
   TreeBuilder(nodes, meta).Build(output->root);
 
@@ -1645,8 +1744,15 @@ Article ExtractArticle(std::string_view html, std::string_view url,
     std::string resolved = ResolveUrl(base, href);
     if (!resolved.empty() && seen.insert(resolved).second) article.links.push_back(resolved);
   };
-  for (const std::string& href : meta.hrefs) add_link(href);
-  for (const std::string& feed : meta.feeds) add_link(feed);
+  for (const std::string& href : meta.hrefs) {
+    if (article.links.size() >= kMaxPageLinks) break;
+    add_link(href);
+  }
+  const size_t feeds_limit = article.links.size() + kMaxPageFeeds;
+  for (const std::string& feed : meta.feeds) {
+    if (article.links.size() >= feeds_limit) break;
+    add_link(feed);
+  }
   if (!meta.canonical.empty()) article.canonical_url = ResolveUrl(base, meta.canonical);
 
   // 2-3. Statistics, scores, containers.

@@ -5,6 +5,7 @@
 // parse yields the page's links, so the crawler needs no parser of its own.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <string>
 #include <string_view>
@@ -41,8 +42,15 @@ namespace newsclaim::extract {
 // time is read as that zoned value. See extract/html_date.h for the forms.
 //
 // Work is linear in the size of the page. Input beyond 16 MiB and text
-// beyond 4 MiB are ignored.
+// beyond 4 MiB are ignored; links stop at the first kMaxPageLinks distinct
+// <a> links, plus at most kMaxPageFeeds feeds.
 Article ExtractArticle(std::string_view html, std::string_view url);
+
+// Most distinct <a> links and announced feeds one page yields. A page with
+// more links is a link farm or a sitemap rendered as HTML; real article
+// pages have a few hundred.
+inline constexpr size_t kMaxPageLinks = 10000;
+inline constexpr size_t kMaxPageFeeds = 16;
 
 // As above; also fills `text_source_offsets` (when not null) so that
 // (*text_source_offsets)[i] is the byte offset in `html` of the character

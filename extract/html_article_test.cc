@@ -418,6 +418,30 @@ TEST(ExtractArticleTest, ResolvesLinksAndFeeds) {
             (std::vector<std::string>{"https://other.example/dir/page.html"}));
 }
 
+TEST(ExtractArticleTest, KeepsTheFirstMaxPageLinksDistinctLinksAndItsFeeds) {
+  // At the limit every link is kept; past it, the first kMaxPageLinks in
+  // page order, and the page's feeds still follow them.
+  for (const size_t count : {kMaxPageLinks, kMaxPageLinks + 1, 3 * kMaxPageLinks}) {
+    std::string anchors;
+    for (size_t i = 0; i < count; ++i) {
+      anchors += "<a href=\"/p" + std::to_string(i) + "\">" + std::to_string(i) + "</a> ";
+    }
+    std::string feeds;
+    for (size_t i = 0; i < kMaxPageFeeds + 1; ++i) {
+      feeds += "<link rel=\"alternate\" type=\"application/atom+xml\" href=\"/feed" +
+               std::to_string(i) + ".xml\">";
+    }
+    const Article a = ExtractArticle(Page(feeds, anchors + kProse), kUrl);
+    ASSERT_EQ(a.links.size(), kMaxPageLinks + kMaxPageFeeds) << count << " links";
+    EXPECT_EQ(a.links.front(), "https://news.example.com/p0");
+    EXPECT_EQ(a.links[kMaxPageLinks - 1],
+              "https://news.example.com/p" + std::to_string(kMaxPageLinks - 1));
+    EXPECT_EQ(a.links[kMaxPageLinks], "https://news.example.com/feed0.xml");
+    EXPECT_EQ(a.links.back(),
+              "https://news.example.com/feed" + std::to_string(kMaxPageFeeds - 1) + ".xml");
+  }
+}
+
 TEST(ExtractArticleTest, SurvivesBrokenAndHostileInput) {
   std::string deep;
   for (int i = 0; i < 5000; ++i) deep += "<div>";

@@ -37,6 +37,23 @@ StatusOr<std::string> Fingerprint(const fs::path& dir,
   return HexHash64(data);
 }
 
+// Every .toml file under `dir` is at most kMaxRuleFileBytes.
+Status CheckRuleFileSizes(const fs::path& dir) {
+  std::error_code error;
+  for (auto it = fs::recursive_directory_iterator(dir, error);
+       !error && it != fs::recursive_directory_iterator(); it.increment(error)) {
+    if (!it->is_regular_file(error) || it->path().extension() != ".toml") continue;
+    const std::uintmax_t size = it->file_size(error);
+    if (!error && size > kMaxRuleFileBytes) {
+      return InvalidArgumentError(it->path().string() + ": rule file of " + std::to_string(size) +
+                                  " bytes is larger than the limit of " +
+                                  std::to_string(kMaxRuleFileBytes));
+    }
+  }
+  if (error) return IoError(dir.string() + ": cannot list: " + error.message());
+  return Status::Ok();
+}
+
 }  // namespace
 
 StatusOr<RuleSet> LoadRuleSet(const fs::path& dir) {
@@ -44,6 +61,7 @@ StatusOr<RuleSet> LoadRuleSet(const fs::path& dir) {
   if (!fs::is_directory(dir, error)) {
     return NotFoundError(dir.string() + ": no such rule directory");
   }
+  RETURN_IF_ERROR(CheckRuleFileSizes(dir));
   RuleSet rules;
   rules.dir = dir;
   ASSIGN_OR_RETURN(rules.numbers, LoadNumberRules(dir));

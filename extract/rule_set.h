@@ -4,6 +4,7 @@
 // A bad file stops the run before any page is touched.
 #pragma once
 
+#include <cstdint>
 #include <filesystem>
 #include <string>
 
@@ -24,7 +25,14 @@ struct RuleSet {
 };
 
 // Loads every rule file under `dir`. Fails with InvalidArgument
-// "FILE:LINE: message" for the first bad file, NotFound if `dir` is missing.
+// "FILE:LINE: message" for the first bad file, InvalidArgument "FILE: ..."
+// for a .toml file larger than kMaxRuleFileBytes (checked before anything
+// is parsed), NotFound if `dir` is missing, IoError if it cannot be listed.
 StatusOr<RuleSet> LoadRuleSet(const std::filesystem::path& dir);
+
+// The largest rule file LoadRuleSet reads. The shipped files are under
+// 16 KiB; a file a thousand times that is a mistake (a data dump saved
+// into rules/), and its tables would slow every page down.
+inline constexpr std::uintmax_t kMaxRuleFileBytes = 1 << 20;
 
 }  // namespace newsclaim::extract

@@ -206,6 +206,58 @@ TEST(RuleSetTest, FingerprintChangesWhenARuleFileChanges) {
   EXPECT_NE(before->fingerprint, after->fingerprint);
 }
 
+TEST(RuleSetTest, LoadsARuleFileOfExactlyTheSizeLimitAndRejectsOneByteMore) {
+  TempDir dir;
+  fs::copy(RealRules(), dir.path(), fs::copy_options::recursive);
+  const fs::path products = dir.path() / "products.toml";
+  // Pad with comment lines up to the limit exactly.
+  {
+    std::ofstream out(products, std::ios::app);
+    std::uintmax_t size = fs::file_size(products);
+    ASSERT_LT(size, kMaxRuleFileBytes);
+    out << "\n";
+    ++size;
+    while (size < kMaxRuleFileBytes) {
+      const std::uintmax_t line = std::min<std::uintmax_t>(kMaxRuleFileBytes - size, 100);
+      out << "#" << std::string(line - 1, 'x');
+      size += line;
+      if (size < kMaxRuleFileBytes) {
+        out << "\n";
+        ++size;
+      }
+    }
+  }
+  ASSERT_EQ(fs::file_size(products), kMaxRuleFileBytes);
+  StatusOr<RuleSet> at_limit = LoadRuleSet(dir.path());
+  EXPECT_TRUE(at_limit.ok()) << at_limit.status().ToString();
+
+  std::ofstream(products, std::ios::app) << "x";
+  StatusOr<RuleSet> past_limit = LoadRuleSet(dir.path());
+  ASSERT_FALSE(past_limit.ok());
+  EXPECT_EQ(past_limit.status().code(), StatusCode::kInvalidArgument);
+  EXPECT_EQ(past_limit.status().message().rfind(products.string() + ": ", 0), 0u)
+      << past_limit.status().message();
+  EXPECT_NE(past_limit.status().message().find("larger than the limit of 1048576"),
+            std::string::npos)
+      << past_limit.status().message();
+}
+
+TEST(ClaimRulesTest, RejectsARegexPatternAsAnUnknownKey) {
+  // Rule data is matched as words and mention kinds, never compiled as a
+  // regex, so no rule file can hand the engine a catastrophic pattern.
+  TempDir dir;
+  WriteValidClaimRules(dir);
+  dir.Write("claims/rules.toml",
+            "# x\n[[rule]]\nid = \"t.money\"\nkind = \"money\"\nmentions = [\"money\"]\n"
+            "pattern = '(a+)+$'\nexamples = [{ text = \"1億円\" }]\nnon_examples = [\"5人\"]\n");
+  StatusOr<ClaimRules> rules = LoadClaimRules(dir.path());
+  ASSERT_FALSE(rules.ok());
+  EXPECT_EQ(rules.status().code(), StatusCode::kInvalidArgument);
+  EXPECT_NE(rules.status().message().find("claims/rules.toml:6: unknown key \"pattern\""),
+            std::string::npos)
+      << rules.status().message();
+}
+
 TEST(RuleSetTest, GazetteerHasTheCanonicalNamesTheContractUses) {
   StatusOr<ClaimRules> rules = LoadClaimRules(RealRules());
   ASSERT_TRUE(rules.ok()) << rules.status().ToString();

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs the Debian 12 packages newsclaim builds, runs and tests with.
 # With --tests, also what only the test suite needs (Chromium, for the
-# report's browser test); scripts/test.sh passes it, the demo does not.
+# report's browser test; clang with its sanitizer and libFuzzer runtimes,
+# for the fuzz targets); scripts/test.sh passes it, the demo does not.
 # Idempotent and non-interactive: packages already present are left alone, and
 # apt is only asked for (and its index only refreshed) when something is missing.
 set -euo pipefail
@@ -21,6 +22,9 @@ packages=(
 if [ "${1:-}" = "--tests" ]; then
   # tests/report_browser_test renders the HTML report in headless Chromium
   packages+=(chromium)
+  # fuzz/: clang++ -fsanitize=fuzzer,address,undefined (libclang-rt-14-dev
+  # holds libFuzzer and the sanitizer runtimes; Debian 12's clang is 14)
+  packages+=(clang libclang-rt-14-dev)
 fi
 
 missing=()
