@@ -26,7 +26,6 @@
 
 #include "tests/support/process.h"
 
-extern char** environ;
 
 namespace newsclaim::testing {
 namespace {
@@ -34,21 +33,6 @@ namespace {
 using ::testing::HasSubstr;
 using ::testing::Not;
 using json = nlohmann::json;
-
-pid_t Spawn(const std::vector<std::string>& argv, int out_fd, const std::string& err_path) {
-  posix_spawn_file_actions_t actions;
-  posix_spawn_file_actions_init(&actions);
-  if (out_fd >= 0) posix_spawn_file_actions_adddup2(&actions, out_fd, 1);
-  posix_spawn_file_actions_addopen(&actions, 2, err_path.c_str(),
-                                   O_WRONLY | O_CREAT | O_APPEND, 0644);
-  std::vector<char*> c_argv;
-  for (const std::string& arg : argv) c_argv.push_back(const_cast<char*>(arg.c_str()));
-  c_argv.push_back(nullptr);
-  pid_t pid = -1;
-  const int rc = posix_spawnp(&pid, c_argv[0], &actions, nullptr, c_argv.data(), environ);
-  posix_spawn_file_actions_destroy(&actions);
-  return rc == 0 ? pid : -1;
-}
 
 int WaitExit(pid_t pid) {
   int status = 0;
@@ -61,51 +45,14 @@ std::string ReadAll(const std::string& path) {
   return std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
 }
 
-// tests/testdata/resume/serve.py on corpus/site: logs each request path.
-class LoggingServer {
+// tests/testdata/resume/serve.py on corpus/site, logging each request path
+// to DIR/requests.log.
+class LoggingServer : public LoggingHttpServer {
  public:
-  LoggingServer(const std::string& dir, int delay_ms) : log_(dir + "/requests.log") {
-    int out[2];
-    if (pipe(out) != 0) return;
-    pid_ = Spawn({"python3", SourceDir() + "/tests/testdata/resume/serve.py",
-                  SourceDir() + "/corpus/site", log_, std::to_string(delay_ms)},
-                 out[1], dir + "/server.err");
-    close(out[1]);
-    std::string line;
-    char c;
-    while (read(out[0], &c, 1) == 1 && c != '\n') line += c;
-    close(out[0]);
-    port_ = std::atoi(line.c_str());
-  }
-  ~LoggingServer() {
-    if (pid_ > 0) {
-      kill(pid_, SIGTERM);
-      waitpid(pid_, nullptr, 0);
-    }
-  }
-  int port() const { return port_; }
-  std::string Url(const std::string& path) const {
-    return "http://127.0.0.1:" + std::to_string(port_) + path;
-  }
-  size_t RequestCount() const {
-    std::ifstream in(log_);
-    size_t count = 0;
-    for (std::string line; std::getline(in, line);) count += !line.empty();
-    return count;
-  }
-  std::vector<std::string> Requests() const {
-    std::vector<std::string> paths;
-    std::ifstream in(log_);
-    for (std::string line; std::getline(in, line);) {
-      if (!line.empty()) paths.push_back(line);
-    }
-    return paths;
-  }
-
- private:
-  std::string log_;
-  pid_t pid_ = -1;
-  int port_ = 0;
+  LoggingServer(const std::string& dir, int delay_ms)
+      : LoggingHttpServer(SourceDir() + "/corpus/site", dir + "/requests.log", delay_ms,
+                          dir + "/server.err") {}
+  size_t RequestCount() const { return Requests().size(); }
 };
 
 int64_t CountRows(const std::string& db_path, const std::string& table) {
@@ -227,7 +174,7 @@ TEST_F(CrawlConfigTest, WithWaitARunWaitsForTheLockThenCrawls) {
   WriteConfig(CorpusConfig(server));
   const int lock = HoldLock();
   const std::string err = dir_.path() + "/wait.err";
-  const pid_t pid = Spawn(CrawlArgs({"--wait"}), -1, err);
+  const pid_t pid = SpawnProcess(CrawlArgs({"--wait"}), -1, err);
   ASSERT_GT(pid, 0);
   std::this_thread::sleep_for(std::chrono::milliseconds(1500));
   int status = 0;
@@ -245,7 +192,7 @@ TEST_F(CrawlConfigTest, OverlappingRunsNeverCrawlTwice) {
   ASSERT_GT(server.port(), 0);
   WriteConfig(CorpusConfig(server));
   const std::string err = dir_.path() + "/first.err";
-  const pid_t first = Spawn(CrawlArgs(), -1, err);
+  const pid_t first = SpawnProcess(CrawlArgs(), -1, err);
   ASSERT_GT(first, 0);
   while (server.RequestCount() == 0) {
     std::this_thread::sleep_for(std::chrono::milliseconds(5));

@@ -33,73 +33,11 @@
 
 #include "tests/support/process.h"
 
-extern char** environ;
 
 namespace newsclaim::testing {
 namespace {
 
 using Clock = std::chrono::steady_clock;
-
-// Spawns `argv` with stdout to `out_fd` (-1: inherit) and stderr appended to
-// `err_path`.
-pid_t Spawn(const std::vector<std::string>& argv, int out_fd, const std::string& err_path) {
-  posix_spawn_file_actions_t actions;
-  posix_spawn_file_actions_init(&actions);
-  if (out_fd >= 0) posix_spawn_file_actions_adddup2(&actions, out_fd, 1);
-  posix_spawn_file_actions_addopen(&actions, 2, err_path.c_str(),
-                                   O_WRONLY | O_CREAT | O_APPEND, 0644);
-  std::vector<char*> c_argv;
-  for (const std::string& arg : argv) c_argv.push_back(const_cast<char*>(arg.c_str()));
-  c_argv.push_back(nullptr);
-  pid_t pid = -1;
-  const int rc = posix_spawnp(&pid, c_argv[0], &actions, nullptr, c_argv.data(), environ);
-  posix_spawn_file_actions_destroy(&actions);
-  return rc == 0 ? pid : -1;
-}
-
-// tests/testdata/resume/serve.py: slow, and logs each request's path.
-class LoggingServer {
- public:
-  LoggingServer(const std::string& directory, const std::string& log, int delay_ms,
-                const std::string& err_path)
-      : log_(log) {
-    int out[2];
-    if (pipe(out) != 0) return;
-    pid_ = Spawn({"python3", SourceDir() + "/tests/testdata/resume/serve.py", directory, log,
-                  std::to_string(delay_ms)},
-                 out[1], err_path);
-    close(out[1]);
-    std::string line;
-    char c;
-    while (read(out[0], &c, 1) == 1 && c != '\n') line += c;
-    close(out[0]);
-    port_ = std::atoi(line.c_str());
-  }
-  ~LoggingServer() {
-    if (pid_ > 0) {
-      kill(pid_, SIGTERM);
-      waitpid(pid_, nullptr, 0);
-    }
-  }
-  int port() const { return port_; }
-  std::string Url(const std::string& path) const {
-    return "http://127.0.0.1:" + std::to_string(port_) + path;
-  }
-  // Every request path so far, in arrival order.
-  std::vector<std::string> Requests() const {
-    std::vector<std::string> paths;
-    std::ifstream in(log_);
-    for (std::string line; std::getline(in, line);) {
-      if (!line.empty()) paths.push_back(line);
-    }
-    return paths;
-  }
-
- private:
-  std::string log_;
-  pid_t pid_ = -1;
-  int port_ = 0;
-};
 
 // The first column of every row of `sql`.
 std::set<std::string> Column(const std::string& db_path, const std::string& sql) {
@@ -159,15 +97,15 @@ TEST(CrawlResumeTest, KilledCrawlsResumeWithoutLossOrRefetching) {
   // The reference: one uninterrupted crawl, which also tells how long
   // newsclaim takes to start (load rules, open MeCab) before its first request.
   constexpr int kDelayMs = 60;
-  LoggingServer reference_server(corpus, dir.path() + "/reference.log", kDelayMs, err_log);
+  LoggingHttpServer reference_server(corpus, dir.path() + "/reference.log", kDelayMs, err_log);
   ASSERT_GT(reference_server.port(), 0);
   const std::string reference_db = dir.path() + "/reference.db";
-  const auto crawl_args = [&](const std::string& db, const LoggingServer& server) {
+  const auto crawl_args = [&](const std::string& db, const LoggingHttpServer& server) {
     return std::vector<std::string>{NewsclaimBinary(), "--db", db, "crawl", "--delay-ms", "0",
                                     "--no-progress", server.Url("/")};
   };
   const Clock::time_point reference_start = Clock::now();
-  const pid_t reference = Spawn(crawl_args(reference_db, reference_server), -1, err_log);
+  const pid_t reference = SpawnProcess(crawl_args(reference_db, reference_server), -1, err_log);
   ASSERT_GT(reference, 0);
   Clock::duration startup{};
   while (reference_server.Requests().empty() && Clock::now() - reference_start < std::chrono::seconds(30)) {
@@ -203,7 +141,7 @@ TEST(CrawlResumeTest, KilledCrawlsResumeWithoutLossOrRefetching) {
   std::uniform_int_distribution<int> kill_after_ms(static_cast<int>(startup_ms / 2),
                                                    static_cast<int>(startup_ms) + crawl_ms / 10);
 
-  LoggingServer server(corpus, dir.path() + "/server.log", kDelayMs, err_log);
+  LoggingHttpServer server(corpus, dir.path() + "/server.log", kDelayMs, err_log);
   ASSERT_GT(server.port(), 0);
   const std::string origin = server.Url("");
   const std::string db = dir.path() + "/claims.db";
@@ -216,7 +154,7 @@ TEST(CrawlResumeTest, KilledCrawlsResumeWithoutLossOrRefetching) {
   bool completed_early = false;
   while (kills < kKills) {
     const int delay_ms = kill_after_ms(random);
-    const pid_t pid = Spawn(crawl_args(db, server), -1, err_log);
+    const pid_t pid = SpawnProcess(crawl_args(db, server), -1, err_log);
     ASSERT_GT(pid, 0);
     const Clock::time_point deadline = Clock::now() + std::chrono::milliseconds(delay_ms);
     bool exited = false;

@@ -11,6 +11,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <filesystem>
+#include <fstream>
 #include <stdexcept>
 
 extern char** environ;
@@ -154,5 +155,57 @@ TempDir::~TempDir() {
 
 std::string SourceDir() { return NEWSCLAIM_SOURCE_DIR; }
 std::string NewsclaimBinary() { return NEWSCLAIM_BINARY; }
+
+pid_t SpawnProcess(const std::vector<std::string>& argv, int out_fd,
+                   const std::string& err_path) {
+  posix_spawn_file_actions_t actions;
+  posix_spawn_file_actions_init(&actions);
+  if (out_fd >= 0) posix_spawn_file_actions_adddup2(&actions, out_fd, 1);
+  posix_spawn_file_actions_addopen(&actions, 2, err_path.c_str(),
+                                   O_WRONLY | O_CREAT | O_APPEND, 0644);
+  std::vector<char*> c_argv;
+  for (const std::string& arg : argv) c_argv.push_back(const_cast<char*>(arg.c_str()));
+  c_argv.push_back(nullptr);
+  pid_t pid = -1;
+  const int rc = posix_spawnp(&pid, c_argv[0], &actions, nullptr, c_argv.data(), environ);
+  posix_spawn_file_actions_destroy(&actions);
+  return rc == 0 ? pid : -1;
+}
+
+LoggingHttpServer::LoggingHttpServer(const std::string& directory, const std::string& log,
+                                     int delay_ms, const std::string& err_path)
+    : log_(log) {
+  int out[2];
+  if (pipe(out) != 0) return;
+  pid_ = SpawnProcess({"python3", SourceDir() + "/tests/testdata/resume/serve.py", directory,
+                       log, std::to_string(delay_ms)},
+                      out[1], err_path);
+  close(out[1]);
+  std::string line;
+  char c;
+  while (read(out[0], &c, 1) == 1 && c != '\n') line += c;
+  close(out[0]);
+  port_ = std::atoi(line.c_str());
+}
+
+LoggingHttpServer::~LoggingHttpServer() {
+  if (pid_ > 0) {
+    kill(pid_, SIGTERM);
+    waitpid(pid_, nullptr, 0);
+  }
+}
+
+std::string LoggingHttpServer::Url(const std::string& path) const {
+  return "http://127.0.0.1:" + std::to_string(port_) + path;
+}
+
+std::vector<std::string> LoggingHttpServer::Requests() const {
+  std::vector<std::string> paths;
+  std::ifstream in(log_);
+  for (std::string line; std::getline(in, line);) {
+    if (!line.empty()) paths.push_back(line);
+  }
+  return paths;
+}
 
 }  // namespace newsclaim::testing

@@ -39,6 +39,34 @@ class LocalHttpServer {
   int port_ = 0;
 };
 
+// Starts `argv` (searched on PATH) without waiting: stdout to `out_fd`
+// (-1: inherited), stderr appended to `err_path`. The pid, or -1.
+pid_t SpawnProcess(const std::vector<std::string>& argv, int out_fd, const std::string& err_path);
+
+// tests/testdata/resume/serve.py serving `directory` on a free loopback
+// port, `delay_ms` late on each request, writing each request's path to
+// `log` (one line each) and its errors to `err_path`; stopped when this
+// object goes away.
+class LoggingHttpServer {
+ public:
+  LoggingHttpServer(const std::string& directory, const std::string& log, int delay_ms,
+                    const std::string& err_path);
+  ~LoggingHttpServer();
+  LoggingHttpServer(const LoggingHttpServer&) = delete;
+  LoggingHttpServer& operator=(const LoggingHttpServer&) = delete;
+
+  int port() const { return port_; }
+  // "http://127.0.0.1:PORT" + path.
+  std::string Url(const std::string& path) const;
+  // Every request path so far, in arrival order.
+  std::vector<std::string> Requests() const;
+
+ private:
+  std::string log_;
+  pid_t pid_ = -1;
+  int port_ = 0;
+};
+
 // A fresh temporary directory, removed with everything in it at the end.
 class TempDir {
  public:
