@@ -380,9 +380,12 @@ Url Canonicalize(Url url) {
     size_t amp = remaining.find('&');
     std::string_view param = remaining.substr(0, amp);
     remaining = amp == std::string_view::npos ? "" : remaining.substr(amp + 1);
-    if (param.empty() || IsTrackingParameter(param)) continue;
+    // Decoded first, so that an escaped name ("%5Fgl") is known as the
+    // tracking parameter it spells ("_gl") in one pass.
+    const std::string normalized = NormalizePercentEncoding(param);
+    if (normalized.empty() || IsTrackingParameter(normalized)) continue;
     if (!query.empty()) query.push_back('&');
-    query += NormalizePercentEncoding(param);
+    query += normalized;
   }
   url.query = std::move(query);
   return url;

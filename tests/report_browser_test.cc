@@ -590,7 +590,10 @@ TEST_F(ReportBrowserTest, ReviewRejectsUnknownConflictsAndNonMemberClaims) {
   EXPECT_THAT(stranger.err, HasSubstr(conflict["claims"][0]["id"].get<std::string>()));
 
   // Nothing was recorded.
-  for (const json& listed : ConflictsJson(db)["conflicts"]) {
+  // The whole document is held: a range-for over a temporary's member
+  // would read freed memory (the temporary dies before the loop).
+  const json after = ConflictsJson(db);
+  for (const json& listed : after["conflicts"]) {
     EXPECT_EQ(listed["status"], "open");
     EXPECT_TRUE(listed["review"].is_null());
   }
@@ -627,7 +630,8 @@ TEST_F(ReportBrowserTest, ReviewRecordsTheVerdictAndConflictsShowIt) {
 
   ProcessResult open = Newsclaim({"conflicts", "--format", "json"}, db);
   ASSERT_EQ(open.exit_code, 0);
-  for (const json& c : json::parse(open.out)["conflicts"]) EXPECT_NE(c["id"], id);
+  const json still_open = json::parse(open.out);
+  for (const json& c : still_open["conflicts"]) EXPECT_NE(c["id"], id);
 
   ProcessResult table = Newsclaim({"conflicts", "--status", "all"}, db);
   ASSERT_EQ(table.exit_code, 0);
