@@ -67,26 +67,32 @@ TEST_F(RunLockTest, AcquireWaitsForTheHolderToRelease) {
 }
 
 TEST_F(RunLockTest, AKilledHolderLeavesNoStaleLock) {
+  // The child says through a pipe when it holds the lock: the parent must not
+  // probe the lock itself, or the child may find it taken and give up.
+  int ready[2];
+  ASSERT_EQ(pipe(ready), 0);
   const pid_t child = fork();
   ASSERT_GE(child, 0);
   if (child == 0) {
+    close(ready[0]);
     StatusOr<std::optional<RunLock>> lock = RunLock::TryAcquire(path_);
-    if (!lock.ok() || !lock->has_value()) _exit(3);
+    const char held = lock.ok() && lock->has_value() ? 'y' : 'n';
+    if (write(ready[1], &held, 1) != 1) _exit(4);
+    if (held != 'y') _exit(3);
     pause();  // killed below while holding it
     _exit(0);
   }
-  // Wait until the child holds it.
-  bool held_by_child = false;
-  for (int i = 0; i < 500 && !held_by_child; ++i) {
-    StatusOr<std::optional<RunLock>> probe = RunLock::TryAcquire(path_);
-    ASSERT_TRUE(probe.ok());
-    held_by_child = !probe->has_value();
-    if (!held_by_child) {
-      probe->reset();
-      std::this_thread::sleep_for(std::chrono::milliseconds(10));
-    }
-  }
+  close(ready[1]);
+  char held = 0;
+  const ssize_t got = read(ready[0], &held, 1);
+  close(ready[0]);
+  const bool held_by_child = got == 1 && held == 'y';
+  if (!held_by_child) kill(child, SIGKILL);
   ASSERT_TRUE(held_by_child);
+  StatusOr<std::optional<RunLock>> probe = RunLock::TryAcquire(path_);
+  ASSERT_TRUE(probe.ok());
+  EXPECT_FALSE(probe->has_value()) << "the child holds the lock";
+  probe->reset();
   kill(child, SIGKILL);
   int status = 0;
   waitpid(child, &status, 0);

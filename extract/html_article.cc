@@ -902,10 +902,15 @@ void TextBuilder::AppendText(std::string_view text, std::string_view raw, int64_
     char32_t cp = DecodeAt(text, i, len);
     // Offset of this character in the source: step over "\r" and entities.
     int64_t source = -1;
-    if (track_ && raw_offset >= 0) {
+    if (track_ && raw_offset >= 0 && !raw.empty()) {
       if (r < raw.size() && raw[r] == '\r' && cp == '\n') ++r;
-      source = raw_offset + static_cast<int64_t>(std::min(r, raw.size()));
-      if (r < raw.size() && raw[r] == '&' && cp != '&') {
+      // Never past the node's last byte: a drifted estimate stays inside
+      // the node (and inside `html`, which a node may end).
+      source = raw_offset + static_cast<int64_t>(std::min(r, raw.size() - 1));
+      if (cp == 0xFFFD && r < raw.size() && raw.substr(r, 3) != "\xEF\xBF\xBD") {
+        // gumbo replaced an invalid byte with U+FFFD: one byte of the source.
+        ++r;
+      } else if (r < raw.size() && raw[r] == '&' && cp != '&') {
         size_t semi = raw.find(';', r);
         size_t stop = raw.find_first_of(" \t\n<&", r + 1);
         if (semi != std::string_view::npos && semi - r <= 40 && (stop == std::string_view::npos || semi < stop)) {

@@ -493,5 +493,31 @@ TEST(ExtractArticleTest, MapsTextBackToSourceOffsets) {
   EXPECT_EQ(offsets[CodePointOffsetOfByte(a.text, para)], -1);
 }
 
+TEST(ExtractArticleTest, MapsReplacedInvalidBytesToThemselvesAndStaysInsideTheInput) {
+  // Found by fuzz/html_article_fuzzer: each invalid byte becomes one U+FFFD
+  // (three bytes of text), and the offsets ran ahead of the source until a
+  // page ending in such text gave offsets equal to its size.
+  const std::string prose = "This paragraph is long enough to be read as the article, "
+                            "with a few commas, and more words after them, ";
+  const std::string html = "<html><body><article><p>" + prose + "ab\xff\xfe" "cd " + prose +
+                           "\xff\xff\xff\xff" "tail";
+  std::vector<int64_t> offsets;
+  const Article a = ExtractArticle(html, kUrl, &offsets);
+  ASSERT_EQ(static_cast<int64_t>(offsets.size()), CodePointCount(a.text));
+  for (int64_t offset : offsets) {
+    EXPECT_TRUE(offset == -1 || (offset >= 0 && offset < static_cast<int64_t>(html.size())))
+        << offset;
+  }
+  // The characters after the replaced bytes still point at themselves.
+  const std::vector<int64_t> cp = CodePointByteOffsets(a.text);
+  for (const std::string& word : {std::string("cd "), std::string("tail")}) {
+    const size_t at = a.text.find(word);
+    ASSERT_NE(at, std::string::npos) << a.text;
+    const int64_t i = CodePointOffsetOfByte(a.text, static_cast<int64_t>(at));
+    EXPECT_EQ(html.substr(offsets[i], word.size()), word);
+  }
+  EXPECT_EQ(cp.size(), offsets.size() + 1);
+}
+
 }  // namespace
 }  // namespace newsclaim::extract
