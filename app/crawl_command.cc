@@ -97,6 +97,7 @@ void AddStats(crawler::CrawlStats& total, const crawler::CrawlStats& add) {
   total.duplicates += add.duplicates;
   total.filtered += add.filtered;
   total.robots_files += add.robots_files;
+  total.robots_cached += add.robots_cached;
 }
 
 json StatsJson(const crawler::CrawlStats& stats) {
@@ -105,7 +106,7 @@ json StatsJson(const crawler::CrawlStats& stats) {
           {"robots_denied", stats.robots_denied}, {"off_site", stats.off_site},
           {"feeds", stats.feeds},           {"sitemaps", stats.sitemaps},
           {"duplicates", stats.duplicates}, {"filtered", stats.filtered},
-          {"robots_files", stats.robots_files}};
+          {"robots_files", stats.robots_files}, {"robots_cached", stats.robots_cached}};
 }
 
 // The exit code ReportFatal would give `status` (the contract's codes).
@@ -340,6 +341,27 @@ StatusOr<std::vector<CrawlJob>> PlanJobs(const crawler::CrawlConfig& config,
   return jobs;
 }
 
+// robots.txt answers kept in the database between runs.
+class RobotsTableCache : public crawler::RobotsCache {
+ public:
+  explicit RobotsTableCache(store::FrontierTable& table) : table_(table) {}
+
+  StatusOr<std::optional<crawler::CachedRobots>> Find(const std::string& robots_url) override {
+    ASSIGN_OR_RETURN(std::optional<store::RobotsRow> row, table_.FindRobots(robots_url));
+    if (!row) return std::optional<crawler::CachedRobots>();
+    return std::optional<crawler::CachedRobots>(
+        crawler::CachedRobots{row->http_status, std::move(row->body), row->fetched_unix});
+  }
+
+  Status Store(const std::string& robots_url, const crawler::CachedRobots& robots) override {
+    return table_.StoreRobots(robots_url,
+                              store::RobotsRow{robots.http_status, robots.body, robots.fetched_unix});
+  }
+
+ private:
+  store::FrontierTable& table_;
+};
+
 crawler::CrawlOptions OptionsFor(const crawler::SourceConfig& source,
                                  const crawler::CrawlConfig& config,
                                  const GlobalOptions& globals) {
@@ -518,6 +540,8 @@ Status CrawlCommand::CrawlSource(const CrawlJob& job, crawler::Fetcher& fetcher)
 
   crawler::CrawlOptions options = OptionsFor(job.source, config_, globals_);
   options.frontier = &recorder;
+  RobotsTableCache robots_cache(*table_);
+  options.robots_cache = &robots_cache;
   crawler::Crawler crawler(options, fetcher, recorder);
   StatusOr<crawler::CrawlStats> stats = crawler.Run(job.source.Seeds());
   source.elapsed_seconds = Seconds(Clock::now() - start);

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <ctime>
 #include <deque>
 #include <map>
 #include <memory>
@@ -27,6 +28,8 @@ constexpr size_t kMaxRobotsBytes = 500 * 1024;
 // A Crawl-delay or Retry-After beyond this is taken as this: a silly value
 // must not stall a host for days.
 constexpr int64_t kMaxHostDelayMs = 3600 * 1000;
+
+int64_t NowUnix() { return static_cast<int64_t>(std::time(nullptr)); }
 
 std::string ToLower(std::string_view text) {
   std::string out(text);
@@ -162,6 +165,7 @@ struct HostState {
   Robots robots_state = Robots::kUnknown;
   RobotsRules robots = RobotsRules::AllowAll();
   Url robots_url;
+  std::optional<CachedRobots> cached_robots;  // from options.robots_cache, whatever its age
   int source = 0;  // of the URL that made the host known (for its robots sitemaps)
   int64_t delay_ms = 0;
   Clock::time_point next_request{};  // no request starts before this
@@ -222,7 +226,10 @@ class CrawlRun {
   Status Finish(FetchResult result);
   Status Archive(const std::string& url, const FetchResponse& response, WarcLocation* location);
   void AfterRequest(HostState& host, const FetchResponse& response);
-  void LoadRobots(HostState& host, const FetchResponse& response);
+  StatusOr<bool> UseCachedRobots(HostState& host);
+  Status LoadRobots(HostState& host, const FetchResponse& response);
+  void SetRobotsRules(HostState& host, int http_status, std::string_view body);
+  void RobotsLoaded(HostState& host, bool requested);
   Outcome HandleDocument(const FrontierEntry& entry, const FetchResponse& response,
                          const std::optional<PreviousFetch>& previous,
                          const WarcLocation& location);
@@ -303,7 +310,8 @@ StatusOr<CrawlStats> CrawlRun::Loop() {
       HostState* host = ReadyHost(Clock::now(), &wake);
       if (host == nullptr) break;
       if (host->robots_state == HostState::Robots::kUnknown) {
-        StartRobots(*host);
+        ASSIGN_OR_RETURN(bool cached, UseCachedRobots(*host));
+        if (!cached) StartRobots(*host);
       } else {
         RETURN_IF_ERROR(StartDocument(*host));
       }
@@ -456,7 +464,7 @@ Status CrawlRun::Finish(FetchResult result) {
 
   if (job.robots) {
     RETURN_IF_ERROR(Archive(host.robots_url.ToString(), response, nullptr));
-    LoadRobots(host, response);
+    RETURN_IF_ERROR(LoadRobots(host, response));
     return FlushEnqueued();
   }
 
@@ -500,30 +508,77 @@ void CrawlRun::AfterRequest(HostState& host, const FetchResponse& response) {
   host.next_request = std::max(host.next_request, Clock::now() + std::chrono::milliseconds(wait_ms));
 }
 
+// Before a host's first request: a cached answer younger than
+// robots_max_age_s is used as if just fetched (RFC 9309 section 2.4).
+// Returns whether it was; any cached answer is kept on the host as a
+// fallback for a failed fetch.
+StatusOr<bool> CrawlRun::UseCachedRobots(HostState& host) {
+  if (options_.robots_cache == nullptr) return false;
+  ASSIGN_OR_RETURN(host.cached_robots, options_.robots_cache->Find(host.robots_url.ToString()));
+  if (!host.cached_robots) return false;
+  const int64_t age = NowUnix() - host.cached_robots->fetched_unix;
+  // A negative age means the clock went back: trust the site, not the cache.
+  if (age < 0 || age >= options_.robots_max_age_s) return false;
+  ++stats_.robots_cached;
+  SetRobotsRules(host, host.cached_robots->http_status, host.cached_robots->body);
+  RobotsLoaded(host, /*requested=*/false);
+  RETURN_IF_ERROR(FlushEnqueued());
+  return true;
+}
+
 // RFC 9309 section 2.3.1: 2xx is parsed; 4xx means no restrictions
-// (2.3.1.3); 5xx or no answer means complete disallow (2.3.1.4).
-void CrawlRun::LoadRobots(HostState& host, const FetchResponse& response) {
-  host.robots_state = HostState::Robots::kLoaded;
+// (2.3.1.3); 5xx or no answer means complete disallow (2.3.1.4), unless an
+// earlier answer is cached (2.4: a cached copy may outlive 24 hours while
+// robots.txt is unreachable). Only 2xx and 4xx answers are cached: a
+// server error must not shut a host out until the cache expires.
+Status CrawlRun::LoadRobots(HostState& host, const FetchResponse& response) {
   const std::string robots = host.robots_url.ToString();
   const int status = response.http_status;
-  if (status >= 200 && status < 300) {
-    std::string_view body = response.body;
+  if ((status >= 200 && status < 300) || (status >= 400 && status < 500)) {
+    std::string_view body = status < 300 ? std::string_view(response.body) : std::string_view();
     if (body.size() > kMaxRobotsBytes) body = body.substr(0, kMaxRobotsBytes);
-    host.robots = RobotsRules::Parse(body, options_.user_agent_token);
-  } else if (status >= 400 && status < 500) {
-    host.robots = RobotsRules::AllowAll();
+    SetRobotsRules(host, status, body);
+    if (options_.robots_cache != nullptr) {
+      RETURN_IF_ERROR(
+          options_.robots_cache->Store(robots, CachedRobots{status, std::string(body), NowUnix()}));
+    }
   } else {
-    host.robots = RobotsRules::DisallowAll();
     const std::string why = status == 0 ? response.error : "HTTP " + std::to_string(status);
-    Fail(robots, "robots.txt: " + why + ", treated as disallow-all");
+    const std::optional<CachedRobots>& cached = host.cached_robots;
+    const int64_t age = cached ? NowUnix() - cached->fetched_unix : -1;
+    if (cached && age >= 0 && age <= options_.robots_max_stale_s) {
+      SetRobotsRules(host, cached->http_status, cached->body);
+      handler_.OnWarning(robots, "robots.txt: " + why + "; using the copy fetched " +
+                                     std::to_string(age / 3600) + " h ago");
+    } else {
+      host.robots = RobotsRules::DisallowAll();
+      Fail(robots, "robots.txt: " + why + ", treated as disallow-all");
+    }
   }
+  RobotsLoaded(host, /*requested=*/true);
+  return Status::Ok();
+}
 
+void CrawlRun::SetRobotsRules(HostState& host, int http_status, std::string_view body) {
+  if (http_status >= 200 && http_status < 300) {
+    host.robots = RobotsRules::Parse(body, options_.user_agent_token);
+  } else {
+    host.robots = RobotsRules::AllowAll();
+  }
+}
+
+// The host's rules are known: its Crawl-delay applies and the sitemaps it
+// declares are queued.
+void CrawlRun::RobotsLoaded(HostState& host, bool requested) {
+  host.robots_state = HostState::Robots::kLoaded;
   const double delay_ms = host.robots.crawl_delay_seconds() * 1000;
   if (delay_ms > static_cast<double>(host.delay_ms)) {
     host.delay_ms = std::min<int64_t>(kMaxHostDelayMs, static_cast<int64_t>(delay_ms));
     // The robots.txt request itself is the first to wait for.
-    host.next_request =
-        std::max(host.next_request, Clock::now() + std::chrono::milliseconds(host.delay_ms));
+    if (requested) {
+      host.next_request =
+          std::max(host.next_request, Clock::now() + std::chrono::milliseconds(host.delay_ms));
+    }
   }
   // Sitemaps a site declares are its own invitation: read them whatever
   // host they are on, at depth 0 so their entries are depth 1.
@@ -574,7 +629,10 @@ void CrawlRun::Discover(std::string_view href, const Url& base, int depth, int s
     if (urls_.try_emplace(std::move(text), UrlState::kRejected).second) ++counter;
   };
   if (origin != Origin::kDeclaredSitemap && !OnSeedSite(url)) return reject(stats_.off_site);
-  if (origin == Origin::kLink && (!PassesPatterns(text) || HasNonPageExtension(url))) {
+  // robots.txt is read by the crawler itself, never as a page, though
+  // many sites link to it from their footers.
+  if (origin == Origin::kLink &&
+      (!PassesPatterns(text) || HasNonPageExtension(url) || url.path == "/robots.txt")) {
     return reject(stats_.filtered);
   }
   Queue({std::move(text), std::move(url), depth, source}, /*persist=*/true);

@@ -15,6 +15,7 @@
 #include "base/status.h"
 #include "crawler/fetcher.h"
 #include "crawler/frontier_store.h"
+#include "crawler/robots_cache.h"
 
 namespace newsclaim::crawler {
 
@@ -37,6 +38,15 @@ struct CrawlOptions {
   // Where the frontier is kept between runs, so a killed run resumes; null:
   // in memory only. Not owned.
   FrontierStore* frontier = nullptr;
+  // Where robots.txt answers are kept between runs; null: fetched once per
+  // run. A 2xx or 4xx answer younger than robots_max_age_s is used without
+  // a request; an older one is fetched again, and if the host then answers
+  // 5xx or not at all, the cached rules (up to robots_max_stale_s old) are
+  // used instead of disallow-all, with a warning (RFC 9309 section 2.4).
+  // Not owned.
+  RobotsCache* robots_cache = nullptr;
+  int64_t robots_max_age_s = 24 * 3600;
+  int64_t robots_max_stale_s = 30 * 24 * 3600;
 };
 
 struct PreviousFetch {
@@ -55,6 +65,7 @@ struct CrawlStats {
   int duplicates = 0;     // fetched, but redirected to a URL or carrying content already handled
   int filtered = 0;       // discovered links dropped by allow/deny patterns or as non-HTML files
   int robots_files = 0;   // robots.txt requests made
+  int robots_cached = 0;  // robots.txt answers taken from the cache, without a request
 };
 
 // Implemented by app/: the crawler knows nothing of extraction or storage.

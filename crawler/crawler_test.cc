@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <ctime>
 #include <deque>
 #include <fstream>
 #include <map>
@@ -119,6 +120,16 @@ class FakeFetcher : public Fetcher {
     response.content_type = std::move(content_type);
     response.body = std::move(body);
     table_[url] = std::move(response);
+  }
+  // `url` answers with `status` and no body.
+  void AddStatus(const std::string& url, int status) {
+    FetchResponse response;
+    response.http_status = status;
+    response.final_url = url;
+    table_[url] = std::move(response);
+  }
+  int Count(const std::string& url) const {
+    return static_cast<int>(std::count(requested.begin(), requested.end(), url));
   }
   FetchResponse Fetch(const FetchRequest& request) override {
     requested.push_back(request.url);
@@ -1012,6 +1023,209 @@ TEST(CrawlerFrontierTest, MarksARedirectTargetThatWasQueuedDoneToo) {
   EXPECT_EQ(store.done["https://r.example/new"], "page");
   EXPECT_EQ(std::count(web.requested.begin(), web.requested.end(), "https://r.example/new"), 0);
   EXPECT_EQ(stats->duplicates, 1);
+}
+
+// --- robots.txt kept between runs -------------------------------------------
+
+// Plays the database's part; counts calls.
+class FakeRobotsCache : public RobotsCache {
+ public:
+  StatusOr<std::optional<CachedRobots>> Find(const std::string& robots_url) override {
+    ++find_calls;
+    if (fail) return IoError("robots cache: cannot read");
+    auto found = entries.find(robots_url);
+    if (found == entries.end()) return std::optional<CachedRobots>();
+    return std::optional<CachedRobots>(found->second);
+  }
+  Status Store(const std::string& robots_url, const CachedRobots& robots) override {
+    ++store_calls;
+    entries[robots_url] = robots;
+    return Status::Ok();
+  }
+  std::map<std::string, CachedRobots> entries;
+  bool fail = false;
+  int find_calls = 0, store_calls = 0;
+};
+
+int64_t UnixNow() { return static_cast<int64_t>(std::time(nullptr)); }
+constexpr int64_t kHour = 3600;
+
+// A site whose live robots.txt disallows /live-denied; the cached copies
+// in these tests disallow /cache-denied instead, so the pages fetched tell
+// which rules were used.
+void AddRobotsSite(FakeFetcher& web) {
+  web.Add("https://r.example/robots.txt", "User-agent: *\nDisallow: /live-denied\n", "text/plain");
+  web.Add("https://r.example/",
+          "<html><body><a href=\"/live-denied\">l</a><a href=\"/cache-denied\">c</a></body></html>");
+  web.Add("https://r.example/live-denied", "<html><body>live-denied</body></html>");
+  web.Add("https://r.example/cache-denied", "<html><body>cache-denied</body></html>");
+}
+
+CachedRobots CacheDenying(int64_t age_s) {
+  return {200, "User-agent: *\nDisallow: /cache-denied\n", UnixNow() - age_s};
+}
+
+struct RobotsCacheRun {
+  FakeFetcher web;
+  FakeRobotsCache cache;
+  RecordingHandler handler;
+  StatusOr<CrawlStats> Run() {
+    CrawlOptions options = FastOptions();
+    options.robots_cache = &cache;
+    return Crawler(options, web, handler).Run({"https://r.example/"});
+  }
+};
+
+TEST(CrawlerRobotsTest, NeverFetchesALinkedRobotsTxtAsAPage) {
+  FakeFetcher web;
+  web.Add("https://r.example/robots.txt", "User-agent: *\nDisallow:\n", "text/plain");
+  web.Add("https://r.example/",
+          "<html><body><a href=\"/robots.txt\">robots</a><a href=\"/a\">a</a></body></html>");
+  web.Add("https://r.example/a", "<html><body>a</body></html>");
+  RecordingHandler handler;
+  StatusOr<CrawlStats> stats = Crawler(FastOptions(), web, handler).Run({"https://r.example/"});
+  ASSERT_TRUE(stats.ok());
+  EXPECT_EQ(web.Count("https://r.example/robots.txt"), 1);  // as robots.txt only
+  EXPECT_FALSE(handler.HasPage("https://r.example/robots.txt"));
+  EXPECT_TRUE(handler.HasPage("https://r.example/a"));
+  EXPECT_EQ(stats->filtered, 1);
+  EXPECT_EQ(stats->fetched, 2);
+}
+
+TEST(CrawlerRobotsCacheTest, UsesACachedRobotsTxtYoungerThanADayWithoutARequest) {
+  RobotsCacheRun run;
+  AddRobotsSite(run.web);
+  run.cache.entries["https://r.example/robots.txt"] = CacheDenying(23 * kHour);
+  StatusOr<CrawlStats> stats = run.Run();
+  ASSERT_TRUE(stats.ok()) << stats.status().ToString();
+  EXPECT_EQ(run.web.Count("https://r.example/robots.txt"), 0);
+  EXPECT_EQ(stats->robots_files, 0);
+  EXPECT_EQ(stats->robots_cached, 1);
+  // The cached rules, not the live ones, decided.
+  EXPECT_TRUE(run.handler.HasPage("https://r.example/live-denied"));
+  EXPECT_FALSE(run.handler.HasPage("https://r.example/cache-denied"));
+  EXPECT_EQ(stats->robots_denied, 1);
+  EXPECT_EQ(run.cache.store_calls, 0);
+}
+
+TEST(CrawlerRobotsCacheTest, FetchesAndReplacesACachedRobotsTxtADayOld) {
+  RobotsCacheRun run;
+  AddRobotsSite(run.web);
+  run.cache.entries["https://r.example/robots.txt"] = CacheDenying(24 * kHour);
+  const int64_t before = UnixNow();
+  StatusOr<CrawlStats> stats = run.Run();
+  ASSERT_TRUE(stats.ok()) << stats.status().ToString();
+  EXPECT_EQ(run.web.Count("https://r.example/robots.txt"), 1);
+  EXPECT_EQ(stats->robots_cached, 0);
+  EXPECT_TRUE(run.handler.HasPage("https://r.example/cache-denied"));
+  EXPECT_FALSE(run.handler.HasPage("https://r.example/live-denied"));
+  const CachedRobots& stored = run.cache.entries["https://r.example/robots.txt"];
+  EXPECT_EQ(stored.http_status, 200);
+  EXPECT_EQ(stored.body, "User-agent: *\nDisallow: /live-denied\n");
+  EXPECT_GE(stored.fetched_unix, before);
+  EXPECT_LE(stored.fetched_unix, UnixNow());
+}
+
+TEST(CrawlerRobotsCacheTest, FetchesAgainWhenTheCachedCopyIsFromTheFuture) {
+  RobotsCacheRun run;
+  AddRobotsSite(run.web);
+  run.cache.entries["https://r.example/robots.txt"] = CacheDenying(-kHour);  // clock went back
+  StatusOr<CrawlStats> stats = run.Run();
+  ASSERT_TRUE(stats.ok());
+  EXPECT_EQ(run.web.Count("https://r.example/robots.txt"), 1);
+  EXPECT_FALSE(run.handler.HasPage("https://r.example/live-denied"));
+}
+
+TEST(CrawlerRobotsCacheTest, CachesA4xxAsAllowAllButNeverA5xx) {
+  {
+    RobotsCacheRun run;
+    AddRobotsSite(run.web);
+    run.web.AddStatus("https://r.example/robots.txt", 404);
+    ASSERT_TRUE(run.Run().ok());
+    ASSERT_EQ(run.cache.entries.count("https://r.example/robots.txt"), 1u);
+    EXPECT_EQ(run.cache.entries["https://r.example/robots.txt"].http_status, 404);
+    EXPECT_EQ(run.cache.entries["https://r.example/robots.txt"].body, "");
+    EXPECT_TRUE(run.handler.HasPage("https://r.example/live-denied"));
+
+    // The next run within the day allows all without asking.
+    RobotsCacheRun next;
+    AddRobotsSite(next.web);
+    next.cache.entries = run.cache.entries;
+    StatusOr<CrawlStats> stats = next.Run();
+    ASSERT_TRUE(stats.ok());
+    EXPECT_EQ(stats->robots_cached, 1);
+    EXPECT_TRUE(next.handler.HasPage("https://r.example/live-denied"));
+    EXPECT_TRUE(next.handler.HasPage("https://r.example/cache-denied"));
+  }
+  {
+    RobotsCacheRun run;
+    AddRobotsSite(run.web);
+    run.web.AddStatus("https://r.example/robots.txt", 503);
+    ASSERT_TRUE(run.Run().ok());
+    EXPECT_TRUE(run.cache.entries.empty());
+    EXPECT_EQ(run.cache.store_calls, 0);
+    EXPECT_EQ(run.handler.failures["https://r.example/robots.txt"],
+              "robots.txt: HTTP 503, treated as disallow-all");
+    EXPECT_TRUE(run.handler.pages.empty());
+  }
+}
+
+TEST(CrawlerRobotsCacheTest, UsesAStaleCopyWhenRobotsTxtAnswers5xx) {
+  RobotsCacheRun run;
+  AddRobotsSite(run.web);
+  run.web.AddStatus("https://r.example/robots.txt", 503);
+  run.cache.entries["https://r.example/robots.txt"] = CacheDenying(72 * kHour);
+  StatusOr<CrawlStats> stats = run.Run();
+  ASSERT_TRUE(stats.ok());
+  EXPECT_EQ(run.web.Count("https://r.example/robots.txt"), 1);
+  EXPECT_TRUE(run.handler.HasPage("https://r.example/"));
+  EXPECT_TRUE(run.handler.HasPage("https://r.example/live-denied"));
+  EXPECT_FALSE(run.handler.HasPage("https://r.example/cache-denied"));
+  EXPECT_EQ(run.handler.warnings["https://r.example/robots.txt"],
+            std::vector<std::string>{"robots.txt: HTTP 503; using the copy fetched 72 h ago"});
+  EXPECT_TRUE(run.handler.failures.empty());
+  // The stale copy stays as it was: a 5xx is not an answer to keep.
+  EXPECT_EQ(run.cache.store_calls, 0);
+}
+
+TEST(CrawlerRobotsCacheTest, DisallowsAllWhenTheOnlyCopyIsOlderThanMaxStale) {
+  RobotsCacheRun run;
+  AddRobotsSite(run.web);
+  run.web.AddStatus("https://r.example/robots.txt", 500);
+  run.cache.entries["https://r.example/robots.txt"] = CacheDenying(31 * 24 * kHour);
+  StatusOr<CrawlStats> stats = run.Run();
+  ASSERT_TRUE(stats.ok());
+  EXPECT_TRUE(run.handler.pages.empty());
+  EXPECT_EQ(run.handler.failures["https://r.example/robots.txt"],
+            "robots.txt: HTTP 500, treated as disallow-all");
+}
+
+TEST(CrawlerRobotsCacheTest, QueuesTheSitemapsACachedRobotsTxtDeclares) {
+  RobotsCacheRun run;
+  run.web.Add("https://r.example/", "<html><body>home</body></html>");
+  run.web.Add("https://r.example/sitemap.xml",
+              "<?xml version=\"1.0\"?><urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">"
+              "<url><loc>https://r.example/from-sitemap</loc></url></urlset>",
+              "application/xml");
+  run.web.Add("https://r.example/from-sitemap", "<html><body>listed</body></html>");
+  run.cache.entries["https://r.example/robots.txt"] = {
+      200, "Sitemap: https://r.example/sitemap.xml\n", UnixNow() - kHour};
+  StatusOr<CrawlStats> stats = run.Run();
+  ASSERT_TRUE(stats.ok());
+  EXPECT_EQ(run.web.Count("https://r.example/robots.txt"), 0);
+  EXPECT_TRUE(run.handler.HasPage("https://r.example/from-sitemap"));
+}
+
+TEST(CrawlerRobotsCacheTest, StopsWithTheErrorOfAFailingCache) {
+  RobotsCacheRun run;
+  AddRobotsSite(run.web);
+  run.cache.fail = true;
+  StatusOr<CrawlStats> stats = run.Run();
+  ASSERT_FALSE(stats.ok());
+  EXPECT_EQ(stats.status().code(), StatusCode::kIoError);
+  EXPECT_NE(stats.status().message().find("robots cache: cannot read"), std::string::npos)
+      << stats.status().message();
+  EXPECT_TRUE(run.web.requested.empty());
 }
 
 TEST(UrlMatchesPatternTest, MatchesSubstringsAndGlobs) {

@@ -216,4 +216,27 @@ Status FrontierTable::Complete() {
   return Status::Ok();
 }
 
+StatusOr<std::optional<RobotsRow>> FrontierTable::FindRobots(std::string_view url) {
+  ASSIGN_OR_RETURN(Statement query,
+                   connection_->Prepare("SELECT http_status, body, "
+                                        "CAST(strftime('%s', fetched_at) AS INTEGER) "
+                                        "FROM robots_cache WHERE url = ?1"));
+  query.Bind(1, url);
+  ASSIGN_OR_RETURN(bool row, query.Step());
+  if (!row) return std::optional<RobotsRow>();
+  return std::optional<RobotsRow>(
+      RobotsRow{static_cast<int>(query.Int(0)), query.Text(1), query.Int(2)});
+}
+
+Status FrontierTable::StoreRobots(std::string_view url, const RobotsRow& row) {
+  static constexpr std::string_view kUpsert = R"sql(
+INSERT INTO robots_cache (url, http_status, body, fetched_at)
+VALUES (?1, ?2, ?3, strftime('%Y-%m-%dT%H:%M:%SZ', ?4, 'unixepoch'))
+ON CONFLICT(url) DO UPDATE SET http_status = excluded.http_status, body = excluded.body,
+                               fetched_at = excluded.fetched_at)sql";
+  ASSIGN_OR_RETURN(Statement upsert, connection_->Prepare(kUpsert));
+  upsert.Bind(1, url).Bind(2, row.http_status).Bind(3, row.body).Bind(4, row.fetched_unix);
+  return upsert.Run();
+}
+
 }  // namespace newsclaim::store

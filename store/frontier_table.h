@@ -1,6 +1,7 @@
 // store/frontier_table.h
-// The crawl frontier and per-source run history in the claim database
-// (tables `frontier` and `source_runs`, schema v3). app/ adapts it to
+// The crawl frontier, per-source run history and cached robots.txt answers
+// in the claim database (tables `frontier` and `source_runs`, schema v3;
+// `robots_cache`, schema v5). app/ adapts it to
 // crawler::FrontierStore, so a crawl killed at any moment resumes where it
 // stopped, and reads it to decide which configured sources are due.
 //
@@ -52,6 +53,13 @@ struct FrontierResume {
   std::string abandoned;  // the scope of another unfinished run dropped, or ""
 };
 
+// A robots.txt answer kept between runs.
+struct RobotsRow {
+  int http_status = 0;
+  std::string body;
+  int64_t fetched_unix = 0;  // stored as ISO 8601 UTC, to the second
+};
+
 // One connection to the database file (a second one beside store::Database
 // is fine: WAL mode, busy timeout). Move-only; not thread-safe.
 class FrontierTable {
@@ -93,6 +101,11 @@ class FrontierTable {
   // records the finish time and status 'complete', in one transaction.
   // InvalidArgument before Begin(); a second call only moves last_finished.
   Status Complete();
+
+  // The robots.txt answer stored for `url`, if any; and storing one
+  // (replacing the last).
+  StatusOr<std::optional<RobotsRow>> FindRobots(std::string_view url);
+  Status StoreRobots(std::string_view url, const RobotsRow& row);
 
   // Queued-but-not-done URLs of the current run, as this connection knows
   // them (for progress lines; no query).

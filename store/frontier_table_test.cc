@@ -207,6 +207,48 @@ TEST_F(FrontierTableTest, MarkDoneOfAnUnqueuedUrlIsRememberedForAResume) {
   EXPECT_THAT(resume->done, ElementsAre("http://a/seed"));
 }
 
+TEST_F(FrontierTableTest, KeepsTheLastRobotsTxtAnswerPerUrl) {
+  FrontierTable table = OpenTable();
+  StatusOr<std::optional<RobotsRow>> none = table.FindRobots("https://a.example/robots.txt");
+  ASSERT_TRUE(none.ok()) << none.status().ToString();
+  EXPECT_FALSE(none->has_value());
+
+  // Bytes as served, NUL and invalid UTF-8 included.
+  const std::string body("User-agent: *\nDisallow: /x\n\0\xff", 29);
+  ASSERT_TRUE(table.StoreRobots("https://a.example/robots.txt", {200, body, 1'700'000'000}).ok());
+  ASSERT_TRUE(table.StoreRobots("https://b.example/robots.txt", {404, "", 1'700'000'100}).ok());
+  StatusOr<std::optional<RobotsRow>> a = table.FindRobots("https://a.example/robots.txt");
+  ASSERT_TRUE(a.ok() && a->has_value());
+  EXPECT_EQ((*a)->http_status, 200);
+  EXPECT_EQ((*a)->body, body);
+  EXPECT_EQ((*a)->fetched_unix, 1'700'000'000);
+
+  // A later answer replaces the first; the time reads as ISO 8601 in SQL.
+  ASSERT_TRUE(table.StoreRobots("https://a.example/robots.txt", {404, "", 1'800'000'000}).ok());
+  a = table.FindRobots("https://a.example/robots.txt");
+  ASSERT_TRUE(a.ok() && a->has_value());
+  EXPECT_EQ((*a)->http_status, 404);
+  EXPECT_EQ((*a)->body, "");
+  EXPECT_EQ((*a)->fetched_unix, 1'800'000'000);
+  StatusOr<std::optional<RobotsRow>> b = table.FindRobots("https://b.example/robots.txt");
+  ASSERT_TRUE(b.ok() && b->has_value());
+  EXPECT_EQ((*b)->fetched_unix, 1'700'000'100);
+
+  sqlite3* raw = nullptr;
+  ASSERT_EQ(sqlite3_open(db_path_.c_str(), &raw), SQLITE_OK);
+  sqlite3_stmt* stmt = nullptr;
+  ASSERT_EQ(sqlite3_prepare_v2(raw,
+                               "SELECT fetched_at FROM robots_cache "
+                               "WHERE url = 'https://a.example/robots.txt'",
+                               -1, &stmt, nullptr),
+            SQLITE_OK);
+  ASSERT_EQ(sqlite3_step(stmt), SQLITE_ROW);
+  EXPECT_STREQ(reinterpret_cast<const char*>(sqlite3_column_text(stmt, 0)),
+               "2027-01-15T08:00:00Z");
+  sqlite3_finalize(stmt);
+  sqlite3_close(raw);
+}
+
 TEST_F(FrontierTableTest, OpeningAFileWithoutTheTablesIsNotFound) {
   StatusOr<FrontierTable> table = FrontierTable::Open(dir_ / "empty.db");
   ASSERT_FALSE(table.ok());

@@ -255,8 +255,21 @@ SELECT p.id AS page_id, p.url, p.copy_of AS original_id, o.url AS original_url,
 FROM pages p JOIN pages o ON o.id = p.copy_of;
 )sql";
 
-constexpr std::array<std::string_view, 4> kMigrations = {kVersion1, kVersion2, kVersion3,
-                                                         kVersion4};
+// Version 5: robots.txt answers kept between crawl runs (RFC 9309 section
+// 2.4 allows 24 hours), so an hourly job asks each site once a day. Only
+// 2xx and 4xx answers are kept; `body` is what was parsed (at most 500 KiB,
+// empty for a 4xx).
+constexpr std::string_view kVersion5 = R"sql(
+CREATE TABLE robots_cache (
+  url          TEXT PRIMARY KEY,
+  http_status  INTEGER NOT NULL,
+  body         TEXT NOT NULL,
+  fetched_at   TEXT NOT NULL
+);
+)sql";
+
+constexpr std::array<std::string_view, 5> kMigrations = {kVersion1, kVersion2, kVersion3,
+                                                         kVersion4, kVersion5};
 
 }  // namespace
 

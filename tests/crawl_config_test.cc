@@ -202,16 +202,36 @@ TEST_F(CrawlConfigTest, OverlappingRunsNeverCrawlTwice) {
   EXPECT_THAT(second.err, HasSubstr("is running"));
   EXPECT_THAT(second.err, HasSubstr("pid " + std::to_string(first)));
   EXPECT_EQ(WaitExit(first), 0) << ReadAll(err);
-  // Each document once: the second run fetched nothing. (robots.txt is
-  // the crawler's business, read afresh by every run.)
+  // Each document once, robots.txt included: the second run fetched nothing.
   std::map<std::string, int> counts;
   for (const std::string& path : server.Requests()) ++counts[path];
   ASSERT_GT(counts.size(), 10u);
   for (const auto& [path, count] : counts) {
-    if (path != "/robots.txt") {
-      EXPECT_EQ(count, 1) << path;
-    }
+    EXPECT_EQ(count, 1) << path;
   }
+}
+
+TEST_F(CrawlConfigTest, ARunWithinADayReadsRobotsTxtFromTheDatabase) {
+  LoggingServer server(dir_.path(), 0);
+  ASSERT_GT(server.port(), 0);
+  WriteConfig(CorpusConfig(server));
+  const std::string stats = dir_.path() + "/stats.json";
+  ProcessResult first = RunProcess(CrawlArgs({"--stats-json", stats}));
+  ASSERT_EQ(first.exit_code, 0) << first.err;
+  EXPECT_EQ(json::parse(ReadAll(stats))["totals"]["robots_files"], 1);
+  EXPECT_EQ(CountRows(db_, "robots_cache"), 1);
+
+  ProcessResult second = RunProcess(CrawlArgs({"--stats-json", stats}));
+  ASSERT_EQ(second.exit_code, 0) << second.err;
+  const json totals = json::parse(ReadAll(stats))["totals"];
+  EXPECT_EQ(totals["robots_files"], 0);
+  EXPECT_EQ(totals["robots_cached"], 1);
+  // The second run did crawl (revalidating every page), but asked for
+  // robots.txt only in the first.
+  EXPECT_GT(totals["fetched"].get<int>(), 10);
+  int robots = 0;
+  for (const std::string& path : server.Requests()) robots += path == "/robots.txt";
+  EXPECT_EQ(robots, 1);
 }
 
 TEST_F(CrawlConfigTest, ASourceCrawledWithinItsIntervalIsSkippedUnlessForced) {
