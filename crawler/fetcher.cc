@@ -1,7 +1,9 @@
 #include "crawler/fetcher.h"
 
+#include <brotli/decode.h>
 #include <curl/curl.h>
 #include <zlib.h>
+#include <zstd.h>
 
 #include <algorithm>
 #include <array>
@@ -9,6 +11,7 @@
 #include <chrono>
 #include <climits>
 #include <ctime>
+#include <memory>
 #include <mutex>
 #include <string_view>
 #include <thread>
@@ -73,29 +76,30 @@ std::string_view Trim(std::string_view text) {
   return text;
 }
 
-// libcurl 7.88 decodes gzip and deflate bodies but does not complain when the
-// compressed stream simply stops (no end-of-stream block, no gzip trailer):
-// a truncated body arrives as a silently shorter page. This check runs the
-// final response's raw bytes (as received, before libcurl decodes them)
-// through zlib a second time, output discarded, to see whether the stream
-// really ended. Only the outermost encoding is checked, and only gzip and
-// deflate: libcurl's brotli and zstd decoders are not double-checked.
+// libcurl 7.88 decodes gzip, deflate, br and zstd bodies but does not
+// complain when the compressed stream simply stops (no end-of-stream block,
+// no gzip trailer, no last brotli meta-block, an unfinished zstd frame): a
+// truncated body arrives as a silently shorter (or empty) page. This check
+// runs the final response's raw bytes (as received, before libcurl decodes
+// them) through zlib, brotli or zstd a second time, output discarded, to
+// see whether the stream really ended. Only the outermost encoding is
+// checked.
 class CompressedStreamCheck {
  public:
   CompressedStreamCheck() = default;
-  ~CompressedStreamCheck() { EndZlib(); }
+  ~CompressedStreamCheck() { EndDecoder(); }
   CompressedStreamCheck(const CompressedStreamCheck&) = delete;
   CompressedStreamCheck& operator=(const CompressedStreamCheck&) = delete;
 
   // A new response head begins (`http1`: an HTTP/1.x status line).
   void Reset(bool http1) {
-    EndZlib();
+    EndDecoder();
     format_ = Format::kNone;
     http1_ = http1;
     chunked_ = false;
     chunk_state_ = ChunkState::kSize;
     chunk_left_ = 0;
-    started_ = ended_ = broken_ = gave_up_ = false;
+    started_ = ended_ = broken_ = gave_up_ = frame_open_ = false;
     output_bytes_ = 0;
     broken_reason_.clear();
   }
@@ -110,6 +114,10 @@ class CompressedStreamCheck {
         format_ = Format::kGzip;
       } else if (EqualsNoCase(last, "deflate")) {
         format_ = Format::kDeflate;
+      } else if (EqualsNoCase(last, "br")) {
+        format_ = Format::kBrotli;
+      } else if (EqualsNoCase(last, "zstd")) {
+        format_ = Format::kZstd;
       } else {
         format_ = Format::kNone;
       }
@@ -125,7 +133,7 @@ class CompressedStreamCheck {
   void Feed(const char* data, size_t size, size_t max_output_bytes) {
     if (format_ == Format::kNone || gave_up_ || broken_) return;
     if (!chunked_) {
-      Inflate(data, size, max_output_bytes);
+      Decode(data, size, max_output_bytes);
       return;
     }
     // RFC 9112 section 7.1: size line [; ext] CRLF, data CRLF, ..., 0 CRLF, trailers.
@@ -155,7 +163,7 @@ class CompressedStreamCheck {
           break;
         case ChunkState::kData: {
           const size_t take = std::min(chunk_left_, size - i);
-          Inflate(data + i, take, max_output_bytes);
+          Decode(data + i, take, max_output_bytes);
           i += take;
           chunk_left_ -= take;
           if (chunk_left_ == 0) chunk_state_ = ChunkState::kDataEnd;
@@ -175,9 +183,10 @@ class CompressedStreamCheck {
   // any) ended properly, else what is wrong with it.
   std::string Problem() const {
     if (format_ == Format::kNone || !started_ || gave_up_) return "";
-    const char* name = format_ == Format::kGzip ? "gzip" : "deflate";
+    const char* name = FormatName();
     if (broken_) return std::string("corrupt ") + name + " body: " + broken_reason_;
-    if (!ended_) {
+    const bool ended = format_ == Format::kZstd ? !frame_open_ : ended_;
+    if (!ended) {
       return std::string("truncated ") + name + " body: the compressed stream stops after " +
              std::to_string(output_bytes_) + " decoded bytes";
     }
@@ -185,16 +194,111 @@ class CompressedStreamCheck {
   }
 
  private:
-  enum class Format { kNone, kGzip, kDeflate };
+  enum class Format { kNone, kGzip, kDeflate, kBrotli, kZstd };
   enum class ChunkState { kSize, kExtension, kData, kDataEnd, kTrailer };
 
-  void EndZlib() {
+  const char* FormatName() const {
+    switch (format_) {
+      case Format::kGzip: return "gzip";
+      case Format::kDeflate: return "deflate";
+      case Format::kBrotli: return "br";
+      case Format::kZstd: return "zstd";
+      case Format::kNone: break;
+    }
+    return "";
+  }
+
+  void EndDecoder() {
     if (zlib_ready_) inflateEnd(&stream_);
     zlib_ready_ = false;
+    brotli_.reset();
+    zstd_.reset();
+  }
+
+  void Decode(const char* data, size_t size, size_t max_output_bytes) {
+    if (size == 0 || ended_ || broken_ || gave_up_) return;
+    if (format_ == Format::kBrotli) {
+      DecodeBrotli(data, size, max_output_bytes);
+    } else if (format_ == Format::kZstd) {
+      DecodeZstd(data, size, max_output_bytes);
+    } else {
+      Inflate(data, size, max_output_bytes);
+    }
+    if (ended_ || broken_ || gave_up_) EndDecoder();
+  }
+
+  // RFC 7932: the stream ends with an ISLAST meta-block, after which the
+  // decoder says SUCCESS; bytes past it are an error for HTTP (RFC 9110
+  // section 8.4.1.4 has one stream per body) but are left to libcurl.
+  void DecodeBrotli(const char* data, size_t size, size_t max_output_bytes) {
+    if (!started_) {
+      started_ = true;
+      brotli_.reset(BrotliDecoderCreateInstance(nullptr, nullptr, nullptr));
+      if (!brotli_) {
+        gave_up_ = true;
+        return;
+      }
+    }
+    size_t available_in = size;
+    const auto* next_in = reinterpret_cast<const uint8_t*>(data);
+    while (true) {
+      size_t available_out = scratch_.size();
+      uint8_t* next_out = scratch_.data();
+      const BrotliDecoderResult result = BrotliDecoderDecompressStream(
+          brotli_.get(), &available_in, &next_in, &available_out, &next_out, nullptr);
+      output_bytes_ += scratch_.size() - available_out;
+      if (result == BROTLI_DECODER_RESULT_SUCCESS) {
+        ended_ = true;
+        return;
+      }
+      if (result == BROTLI_DECODER_RESULT_ERROR) {
+        broken_ = true;
+        broken_reason_ =
+            BrotliDecoderErrorString(BrotliDecoderGetErrorCode(brotli_.get()));
+        return;
+      }
+      if (output_bytes_ > max_output_bytes) {
+        gave_up_ = true;
+        return;
+      }
+      if (result == BROTLI_DECODER_RESULT_NEEDS_MORE_INPUT) return;
+      // NEEDS_MORE_OUTPUT: go round with an empty scratch buffer.
+    }
+  }
+
+  // RFC 8878: a zstd body is one or more frames; ZSTD_decompressStream
+  // returns 0 exactly when a frame is complete and flushed. A body that
+  // stops inside a frame never gets there.
+  void DecodeZstd(const char* data, size_t size, size_t max_output_bytes) {
+    if (!started_) {
+      started_ = true;
+      zstd_.reset(ZSTD_createDStream());
+      if (!zstd_ || ZSTD_isError(ZSTD_initDStream(zstd_.get()))) {
+        gave_up_ = true;
+        return;
+      }
+    }
+    ZSTD_inBuffer input{data, size, 0};
+    while (input.pos < input.size || frame_open_) {
+      ZSTD_outBuffer output{scratch_.data(), scratch_.size(), 0};
+      const size_t code = ZSTD_decompressStream(zstd_.get(), &output, &input);
+      output_bytes_ += output.pos;
+      if (ZSTD_isError(code)) {
+        broken_ = true;
+        broken_reason_ = ZSTD_getErrorName(code);
+        return;
+      }
+      if (output_bytes_ > max_output_bytes) {
+        gave_up_ = true;
+        return;
+      }
+      // Between frames, the body may end (or another frame begin).
+      frame_open_ = code != 0;
+      if (output.pos < output.size && input.pos == input.size) break;  // needs more input
+    }
   }
 
   void Inflate(const char* data, size_t size, size_t max_output_bytes) {
-    if (size == 0 || ended_ || broken_ || gave_up_) return;
     if (!started_) {
       started_ = true;
       stream_ = z_stream{};
@@ -239,7 +343,6 @@ class CompressedStreamCheck {
       }
       if (code == Z_BUF_ERROR && stream_.avail_out != 0) break;  // no progress possible
     }
-    if (ended_ || broken_ || gave_up_) EndZlib();
   }
 
   Format format_ = Format::kNone;
@@ -249,9 +352,18 @@ class CompressedStreamCheck {
   size_t chunk_left_ = 0;
   bool started_ = false, ended_ = false, broken_ = false, gave_up_ = false;
   bool zlib_ready_ = false;
+  bool frame_open_ = false;  // zstd: inside a frame
   size_t output_bytes_ = 0;
   std::string broken_reason_;
   z_stream stream_{};
+  struct BrotliFree {
+    void operator()(BrotliDecoderState* state) const { BrotliDecoderDestroyInstance(state); }
+  };
+  struct ZstdFree {
+    void operator()(ZSTD_DStream* stream) const { ZSTD_freeDStream(stream); }
+  };
+  std::unique_ptr<BrotliDecoderState, BrotliFree> brotli_;
+  std::unique_ptr<ZSTD_DStream, ZstdFree> zstd_;
   std::array<Bytef, 16384> scratch_{};
 };
 

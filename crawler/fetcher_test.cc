@@ -484,6 +484,46 @@ TEST_F(SharedCompressionTest, ReportsEveryTruncatedGzipSample) {
   }
 }
 
+TEST_F(SharedCompressionTest, ReportsBrotliAndZstdBodiesThatStopHalfway) {
+  // libcurl 7.88 hands these over as shorter (or empty) pages without an
+  // error; the fetcher's own end-of-stream check catches them.
+  auto fetcher = MakeFetcher(NoRetries());
+  const struct {
+    std::string file, encoding;
+  } kCases[] = {
+      {"html-br.bin", "br"},
+      {"html-zstd-static-content-size.bin", "zstd"},
+      {"html-zstd-static-no-content-size.bin", "zstd"},
+      {"html-zstd-streaming-no-content-size.bin", "zstd"},
+  };
+  for (const auto& test : kCases) {
+    const auto size = std::filesystem::file_size(dir_ + "/" + test.file);
+    for (const uintmax_t cut : {size / 2, size - 1}) {
+      const std::string path =
+          "/encoded/" + test.encoding + "/" + test.file + "?cut=" + std::to_string(cut);
+      FetchResponse response = fetcher->Fetch({server_->Url(path), "", ""});
+      EXPECT_TRUE(response.error.starts_with("truncated " + test.encoding + " body"))
+          << path << ": " << response.error;
+      EXPECT_EQ(response.body, "") << path;
+    }
+    // The whole file still passes.
+    FetchResponse whole =
+        fetcher->Fetch({server_->Url("/encoded/" + test.encoding + "/" + test.file), "", ""});
+    EXPECT_EQ(whole.error, "") << test.file;
+  }
+}
+
+TEST_F(SharedCompressionTest, ReportsACorruptBrotliOrZstdBodyWithTheDecodersReason) {
+  auto fetcher = MakeFetcher(NoRetries());
+  // A gzip file sent as br / zstd is not a stream of either.
+  for (const std::string encoding : {"br", "zstd"}) {
+    FetchResponse response =
+        fetcher->Fetch({server_->Url("/encoded/" + encoding + "/html-gzip.bin"), "", ""});
+    EXPECT_FALSE(response.error.empty()) << encoding;
+    EXPECT_EQ(response.body, "") << encoding;
+  }
+}
+
 TEST(CurlFetcherTest, ReportsARefusedConnectionAsATransportError) {
   // Bind a port, then close it: nothing listens there afterwards.
   int port = 0;

@@ -2,7 +2,8 @@
 # Installs the Debian 12 packages newsclaim builds, runs and tests with.
 # With --tests, also what only the test suite needs (Chromium, for the
 # report's browser test; clang with its sanitizer and libFuzzer runtimes,
-# for the fuzz targets); scripts/test.sh passes it, the demo does not.
+# for the fuzz targets; Node.js and npm, for the WARC test's independent
+# reader); scripts/test.sh passes it, the demo does not.
 # Idempotent and non-interactive: packages already present are left alone, and
 # apt is only asked for (and its index only refreshed) when something is missing.
 set -euo pipefail
@@ -12,6 +13,8 @@ packages=(
   build-essential cmake pkg-config python3
   # the product's named libraries
   libcurl4-openssl-dev libgumbo-dev libicu-dev
+  # the crawler double-checks that compressed bodies end (libcurl does not)
+  zlib1g-dev libbrotli-dev libzstd-dev
   libmecab-dev mecab mecab-ipadic-utf8
   libre2-dev libsqlite3-dev sqlite3
   # glue: JSON, TOML rule files and crawl configs, the command line
@@ -25,6 +28,12 @@ if [ "${1:-}" = "--tests" ]; then
   # fuzz/: clang++ -fsanitize=fuzzer,address,undefined (libclang-rt-14-dev
   # holds libFuzzer and the sanitizer runtimes; Debian 12's clang is 14)
   packages+=(clang libclang-rt-14-dev)
+  # tests/warc_interop_test reads our WARC files back with webrecorder's
+  # warcio, which it installs with npm. A machine with its own Node.js
+  # (npm on PATH) keeps it: Debian's npm would fight a vendor's nodejs.
+  if ! command -v npm >/dev/null 2>&1; then
+    packages+=(nodejs npm)
+  fi
 fi
 
 missing=()

@@ -16,8 +16,10 @@ Special paths:
   /slow?seconds=S     waits S seconds (default 5), then a small page
   /status/CODE        an empty response with that status (Retry-After: 1 on 429/503)
   /gzipped-page       a small HTML page sent with Content-Encoding: gzip
-  /encoded/ENC/FILE   FILE from --encoded-dir DIR, sent as is with Content-Encoding: ENC
-                      (e.g. the samples in ../shared/data/http-compression)
+  /encoded/ENC/FILE?cut=N
+                      FILE from --encoded-dir DIR, sent as is with Content-Encoding: ENC
+                      (e.g. the samples in ../shared/data/http-compression); with cut,
+                      only its first N bytes (Content-Length says N)
   /client-port        the client's TCP port: shows whether a connection was reused
   /flaky?key=K&fail=N&status=S&retry_after=R
                       the first N requests for key K get status S (default 503) with
@@ -158,6 +160,8 @@ class Handler(http.server.BaseHTTPRequestHandler):
                 return self.send_body(404, b"not found\n", "text/plain")
             with open(full, "rb") as f:
                 body = f.read()
+            if "cut" in query:
+                body = body[:int(query["cut"][0])]
             encoding = urllib.parse.unquote(encoding)
             return self.send_body(200, body, headers=[("Content-Encoding", encoding)])
         if path == "/flaky":
