@@ -518,6 +518,7 @@ bool ConfigureTransfer(Transfer& transfer, CURLSH* share) {
     SetOption(handle, CURLOPT_PIPEWAIT, 1L, &setup);
   }
   SetOption(handle, CURLOPT_TCP_KEEPALIVE, 1L, &setup);
+  if (!options.ca_file.empty()) SetOption(handle, CURLOPT_CAINFO, options.ca_file.c_str(), &setup);
   SetOption(handle, CURLOPT_USERAGENT, options.user_agent.c_str(), &setup);
   SetOption(handle, CURLOPT_ERRORBUFFER, transfer.error_buffer, &setup);
   SetOption(handle, CURLOPT_WRITEFUNCTION, &WriteBody, &setup);
@@ -562,6 +563,16 @@ void FinishTransfer(Transfer& transfer, CURLcode code) {
   char* ip = nullptr;
   if (curl_easy_getinfo(handle, CURLINFO_PRIMARY_IP, &ip) == CURLE_OK && ip != nullptr) {
     response.remote_ip = ip;
+  }
+  long version = 0;
+  if (curl_easy_getinfo(handle, CURLINFO_HTTP_VERSION, &version) == CURLE_OK) {
+    switch (version) {
+      case CURL_HTTP_VERSION_1_0: response.http_version = "1.0"; break;
+      case CURL_HTTP_VERSION_1_1: response.http_version = "1.1"; break;
+      case CURL_HTTP_VERSION_2_0: response.http_version = "2"; break;
+      case CURL_HTTP_VERSION_3: response.http_version = "3"; break;
+      default: break;
+    }
   }
   curl_off_t retry_after = 0;
   if (curl_easy_getinfo(handle, CURLINFO_RETRY_AFTER, &retry_after) == CURLE_OK) {

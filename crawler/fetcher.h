@@ -38,6 +38,7 @@ struct FetchResponse {
   std::string fetched_at;         // ISO 8601 UTC when the request started, e.g. 2025-11-01T00:00:00Z
   std::string remote_ip;          // peer address of the final connection, if known
   int attempts = 1;               // requests made: 1 + retries (this response is the last one's)
+  std::string http_version;       // of the final response: "1.0", "1.1", "2"; "" if none
 };
 
 struct FetcherOptions {
@@ -54,6 +55,9 @@ struct FetcherOptions {
   // asked would be rude).
   int max_retries = 3;
   int64_t retry_base_ms = 1000, max_retry_wait_ms = 60000;
+  // PEM file of the certificate authorities to trust instead of the
+  // system's (a private CA); "" uses the system store.
+  std::string ca_file;
 };
 
 // A transfer started with Fetcher::Start that has finished.

@@ -1,6 +1,9 @@
 #include "crawler/fetcher.h"
 
+#include <arpa/inet.h>
 #include <gtest/gtest.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
 #include <zlib.h>
 
 #include <chrono>
@@ -9,7 +12,10 @@
 #include <map>
 #include <regex>
 #include <sstream>
+#include <thread>
 
+#include "crawler/warc_reader.h"
+#include "crawler/warc_writer.h"
 #include "tests/testdata/fetch/local_server.h"
 
 namespace newsclaim::crawler {
@@ -522,6 +528,165 @@ TEST_F(SharedCompressionTest, ReportsACorruptBrotliOrZstdBodyWithTheDecodersReas
     EXPECT_FALSE(response.error.empty()) << encoding;
     EXPECT_EQ(response.body, "") << encoding;
   }
+}
+
+// --- HTTP/2 ------------------------------------------------------------------
+
+// A free loopback port (bound, read, released: a small race, fine here).
+int FreePort() {
+  const int fd = socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in address{};
+  address.sin_family = AF_INET;
+  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  socklen_t length = sizeof(address);
+  int port = 0;
+  if (bind(fd, reinterpret_cast<sockaddr*>(&address), sizeof(address)) == 0 &&
+      getsockname(fd, reinterpret_cast<sockaddr*>(&address), &length) == 0) {
+    port = ntohs(address.sin_port);
+  }
+  close(fd);
+  return port;
+}
+
+bool Listening(int port) {
+  const int fd = socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in address{};
+  address.sin_family = AF_INET;
+  address.sin_port = htons(static_cast<uint16_t>(port));
+  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  const bool ok = connect(fd, reinterpret_cast<sockaddr*>(&address), sizeof(address)) == 0;
+  close(fd);
+  return ok;
+}
+
+// nghttpd (Debian's nghttp2-server), a server that speaks only HTTP/2 over
+// TLS, with a certificate for 127.0.0.1 made by openssl for this test.
+class Http2FetchTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    if (std::system("command -v nghttpd >/dev/null && command -v openssl >/dev/null") != 0) {
+      GTEST_SKIP() << "nghttpd (Debian package nghttp2-server) or openssl is not installed; "
+                      "scripts/install-deps.sh --tests installs them";
+    }
+    dir_ = std::filesystem::temp_directory_path() /
+           ("newsclaim-h2-" + std::to_string(getpid()) + "-" +
+            ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    std::filesystem::create_directories(dir_ / "www");
+    std::ofstream(dir_ / "www" / "page.html") << kPage;
+    const std::string make_cert =
+        "openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj /CN=127.0.0.1 "
+        "-addext subjectAltName=IP:127.0.0.1 -keyout '" + (dir_ / "key.pem").string() +
+        "' -out '" + (dir_ / "cert.pem").string() + "' 2>/dev/null";
+    ASSERT_EQ(std::system(make_cert.c_str()), 0) << make_cert;
+    port_ = FreePort();
+    ASSERT_NE(port_, 0);
+    std::vector<std::string> args = {"nghttpd", "--address=127.0.0.1",
+                                     "--htdocs=" + (dir_ / "www").string(), std::to_string(port_),
+                                     (dir_ / "key.pem").string(), (dir_ / "cert.pem").string()};
+    std::vector<char*> argv;
+    for (std::string& arg : args) argv.push_back(arg.data());
+    argv.push_back(nullptr);
+    posix_spawn_file_actions_t actions;
+    posix_spawn_file_actions_init(&actions);
+    posix_spawn_file_actions_addopen(&actions, STDOUT_FILENO, "/dev/null", O_WRONLY, 0);
+    posix_spawn_file_actions_addopen(&actions, STDERR_FILENO, "/dev/null", O_WRONLY, 0);
+    ASSERT_EQ(posix_spawnp(&pid_, "nghttpd", &actions, nullptr, argv.data(), environ), 0);
+    posix_spawn_file_actions_destroy(&actions);
+    for (int i = 0; i < 500 && !Listening(port_); ++i) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    }
+    ASSERT_TRUE(Listening(port_)) << "nghttpd did not start on port " << port_;
+  }
+  void TearDown() override {
+    if (pid_ > 0) {
+      kill(pid_, SIGTERM);
+      waitpid(pid_, nullptr, 0);
+    }
+    std::error_code ignored;
+    if (!dir_.empty()) std::filesystem::remove_all(dir_, ignored);
+  }
+
+  std::string Url(const std::string& path) const {
+    return "https://127.0.0.1:" + std::to_string(port_) + path;
+  }
+  FetcherOptions TrustingOptions() const {
+    FetcherOptions options;
+    options.ca_file = (dir_ / "cert.pem").string();
+    options.max_retries = 0;
+    return options;
+  }
+
+  static constexpr const char* kPage =
+      "<html><head><title>h2</title></head><body><p>Served over HTTP/2.</p></body></html>";
+  std::filesystem::path dir_;
+  int port_ = 0;
+  pid_t pid_ = -1;
+};
+
+TEST_F(Http2FetchTest, SpeaksHttp2WhereTheServerOffersIt) {
+  auto fetcher = MakeFetcher(TrustingOptions());
+  FetchResponse response = fetcher->Fetch({Url("/page.html"), "", ""});
+  ASSERT_EQ(response.error, "");
+  EXPECT_EQ(response.http_status, 200);
+  EXPECT_EQ(response.http_version, "2");
+  EXPECT_EQ(response.body, kPage);
+  EXPECT_TRUE(response.response_head.starts_with("HTTP/2 200")) << response.response_head;
+
+  // The same fetcher speaks HTTP/1.1 to a server that offers nothing else.
+  LocalServer plain("site");
+  ASSERT_NE(plain.port(), 0);
+  FetchResponse old = fetcher->Fetch({plain.Url("/index.html"), "", ""});
+  EXPECT_EQ(old.http_status, 200);
+  EXPECT_EQ(old.http_version, "1.1");
+}
+
+TEST_F(Http2FetchTest, RefusesACertificateItHasNoReasonToTrust) {
+  FetcherOptions options;
+  options.max_retries = 0;
+  auto fetcher = MakeFetcher(options);
+  FetchResponse response = fetcher->Fetch({Url("/page.html"), "", ""});
+  EXPECT_EQ(response.http_status, 0);
+  EXPECT_FALSE(response.error.empty());
+  EXPECT_EQ(response.body, "");
+}
+
+TEST_F(Http2FetchTest, RunsSeveralTransfersAtOnceOverHttp2) {
+  auto fetcher = MakeFetcher(TrustingOptions());
+  for (uint64_t id = 1; id <= 6; ++id) {
+    fetcher->Start(id, {Url(id % 2 == 0 ? "/page.html" : "/missing-" + std::to_string(id)), "", ""});
+  }
+  std::map<uint64_t, FetchResponse> done;
+  for (int i = 0; i < 200 && done.size() < 6; ++i) {
+    for (FetchResult& result : fetcher->Wait(100)) done[result.id] = std::move(result.response);
+  }
+  ASSERT_EQ(done.size(), 6u);
+  for (const auto& [id, response] : done) {
+    EXPECT_EQ(response.http_version, "2") << id;
+    EXPECT_EQ(response.http_status, id % 2 == 0 ? 200 : 404) << id;
+  }
+}
+
+TEST_F(Http2FetchTest, KeepsAnHttp2ExchangeInWarcThatReadsBackAsThePage) {
+  auto fetcher = MakeFetcher(TrustingOptions());
+  FetchResponse response = fetcher->Fetch({Url("/page.html"), "", ""});
+  ASSERT_EQ(response.http_version, "2");
+  StatusOr<std::unique_ptr<WarcWriter>> writer = WarcWriter::Open(dir_ / "warc");
+  ASSERT_TRUE(writer.ok()) << writer.status().ToString();
+  ASSERT_TRUE((*writer)->WriteExchange(Url("/page.html"), response).ok());
+  const std::filesystem::path file = (*writer)->path();
+  writer->reset();
+  std::vector<Page> pages;
+  std::vector<std::string> failures;
+  ASSERT_TRUE(ReadWarcPages(
+                  file, [&](Page page) { pages.push_back(std::move(page)); return Status::Ok(); },
+                  [&](const std::string& where, const std::string& reason) {
+                    failures.push_back(where + ": " + reason);
+                  })
+                  .ok());
+  EXPECT_TRUE(failures.empty()) << failures.front();
+  ASSERT_EQ(pages.size(), 1u);
+  EXPECT_EQ(pages[0].url, Url("/page.html"));
+  EXPECT_NE(pages[0].html.find("Served over HTTP/2."), std::string::npos) << pages[0].html;
 }
 
 TEST(CurlFetcherTest, ReportsARefusedConnectionAsATransportError) {

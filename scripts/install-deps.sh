@@ -2,8 +2,8 @@
 # Installs the Debian 12 packages newsclaim builds, runs and tests with.
 # With --tests, also what only the test suite needs (Chromium, for the
 # report's browser test; clang with its sanitizer and libFuzzer runtimes,
-# for the fuzz targets; Node.js and npm, for the WARC test's independent
-# reader); scripts/test.sh passes it, the demo does not.
+# for the fuzz targets; nghttpd and openssl, for the HTTP/2 test; Node.js
+# and npm, for the WARC test's independent reader); scripts/test.sh passes it, the demo does not.
 # Idempotent and non-interactive: packages already present are left alone, and
 # apt is only asked for (and its index only refreshed) when something is missing.
 set -euo pipefail
@@ -28,6 +28,9 @@ if [ "${1:-}" = "--tests" ]; then
   # fuzz/: clang++ -fsanitize=fuzzer,address,undefined (libclang-rt-14-dev
   # holds libFuzzer and the sanitizer runtimes; Debian 12's clang is 14)
   packages+=(clang libclang-rt-14-dev)
+  # crawler/fetcher_test speaks HTTP/2 over TLS to nghttpd, with a
+  # certificate openssl makes
+  packages+=(nghttp2-server openssl)
   # tests/warc_interop_test reads our WARC files back with webrecorder's
   # warcio, which it installs with npm. A machine with its own Node.js
   # (npm on PATH) keeps it: Debian's npm would fight a vendor's nodejs.
