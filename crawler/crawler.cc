@@ -483,10 +483,13 @@ Status CrawlRun::Finish(FetchResult result) {
   return Status::Ok();
 }
 
-// A failed transfer has no complete response to keep.
+// A failed transfer has no complete response to keep (but the 503s of its
+// earlier attempts, if any).
 Status CrawlRun::Archive(const std::string& url, const FetchResponse& response,
                          WarcLocation* location) {
-  if (!warc_ || response.http_status == 0) return Status::Ok();
+  if (!warc_ || (response.http_status == 0 && response.earlier_attempts.empty())) {
+    return Status::Ok();
+  }
   StatusOr<WarcLocation> written = warc_->WriteExchange(url, response);
   if (!written.ok()) return written.status();
   if (location != nullptr) *location = *written;

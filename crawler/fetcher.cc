@@ -472,8 +472,16 @@ bool ConfigureTransfer(Transfer& transfer, CURLSH* share) {
   if (transfer.easy != nullptr) curl_easy_cleanup(transfer.easy);
   curl_slist_free_all(transfer.headers);
   transfer.headers = nullptr;
+  // A retry: what the last attempt got stays, for WARC.
+  std::vector<FetchResponse> earlier = std::move(transfer.response.earlier_attempts);
+  if (transfer.attempts > 0 && transfer.response.http_status != 0 &&
+      transfer.response.error.empty()) {
+    transfer.response.earlier_attempts.clear();
+    earlier.push_back(std::move(transfer.response));
+  }
   ++transfer.attempts;
   transfer.response = FetchResponse{};
+  transfer.response.earlier_attempts = std::move(earlier);
   transfer.response.fetched_at = IsoNowUtc();
   transfer.response.attempts = transfer.attempts;
   transfer.body_too_large = false;

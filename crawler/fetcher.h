@@ -39,6 +39,11 @@ struct FetchResponse {
   std::string remote_ip;          // peer address of the final connection, if known
   int attempts = 1;               // requests made: 1 + retries (this response is the last one's)
   std::string http_version;       // of the final response: "1.0", "1.1", "2"; "" if none
+  // The responses of earlier attempts of a retried request (a 503, say),
+  // oldest first, each with its own request_head, response_head, body and
+  // fetched_at: WARC keeps every request and response. Attempts that got no
+  // HTTP response (a refused connection) have nothing to keep.
+  std::vector<FetchResponse> earlier_attempts;
 };
 
 struct FetcherOptions {

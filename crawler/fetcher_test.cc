@@ -269,6 +269,30 @@ TEST_F(FetcherTest, GivesUpAfterMaxRetriesAndReturnsTheLastResponse) {
   EXPECT_EQ(ServerCount("gu"), 3);
 }
 
+TEST_F(FetcherTest, KeepsTheResponsesOfEarlierAttemptsForWarc) {
+  FetcherOptions options;
+  options.retry_base_ms = 10;
+  auto fetcher = MakeFetcher(options);
+  FetchResponse response =
+      fetcher->Fetch({server_.Url("/flaky?key=ea&fail=2&status=429"), "", ""});
+  ASSERT_EQ(response.http_status, 200);
+  ASSERT_EQ(response.attempts, 3);
+  ASSERT_EQ(response.earlier_attempts.size(), 2u);
+  for (const FetchResponse& attempt : response.earlier_attempts) {
+    EXPECT_EQ(attempt.http_status, 429);
+    EXPECT_EQ(attempt.body, "try later\n");
+    EXPECT_TRUE(attempt.response_head.starts_with("HTTP/1.")) << attempt.response_head;
+    EXPECT_TRUE(attempt.request_head.starts_with("GET /flaky?key=ea")) << attempt.request_head;
+    EXPECT_TRUE(attempt.earlier_attempts.empty());
+    EXPECT_FALSE(attempt.fetched_at.empty());
+  }
+  EXPECT_EQ(response.earlier_attempts[0].attempts, 1);
+  EXPECT_EQ(response.earlier_attempts[1].attempts, 2);
+
+  // A request that needed no retry has none; nor does a refused connection.
+  EXPECT_TRUE(fetcher->Fetch({server_.Url("/index.html"), "", ""}).earlier_attempts.empty());
+}
+
 TEST_F(FetcherTest, DoesNotRetryWhenRetryAfterExceedsTheLongestWait) {
   FetcherOptions options;
   options.max_retry_wait_ms = 500;

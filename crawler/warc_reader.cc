@@ -927,6 +927,14 @@ struct Conversion {
 
 Conversion Failed(std::string reason) { return {std::nullopt, std::move(reason)}; }
 
+// http(s)://authority/robots.txt, without a query.
+bool IsRobotsTxtUri(std::string_view uri) {
+  const size_t scheme = uri.find("://");
+  if (scheme == std::string_view::npos) return false;
+  const size_t slash = uri.find('/', scheme + 3);
+  return slash != std::string_view::npos && uri.substr(slash) == "/robots.txt";
+}
+
 Conversion PageFromRecord(const WarcRecord& record, const std::string& path) {
   const bool response = record.type == "response";
   if (!response && record.type != "resource") return {};  // request, revisit, metadata, ...
@@ -937,6 +945,9 @@ Conversion PageFromRecord(const WarcRecord& record, const std::string& path) {
       !StartsWithNoCase(record.target_uri, "file:")) {
     return {};
   }
+  // A crawler's robots.txt exchanges are kept too; they are not pages (the
+  // crawler never stores one as a page, so neither does a re-run from WARC).
+  if (IsRobotsTxtUri(record.target_uri)) return {};
 
   Page page;
   std::string body;

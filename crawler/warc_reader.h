@@ -111,10 +111,9 @@ inline constexpr size_t kMaxWarcPageBodyBytes = 10 * 1024 * 1024;
 //    A response without a Content-Type counts when its body starts like
 //    HTML (a doctype or an <html> tag), and gets "text/html". Other types
 //    and non-2xx statuses are skipped silently, as are response records
-//    that are not HTTP (e.g. Heritrix's dns: records) and records whose URI
-//    is not http(s) or file (wget's metadata:// log and arguments). A
-//    robots.txt is text/plain and so a page, as the crawler stores it when
-//    a page links to it.
+//    that are not HTTP (e.g. Heritrix's dns: records), records whose URI
+//    is not http(s) or file (wget's metadata:// log and arguments), and a
+//    site's /robots.txt (the crawler reads it as rules, never as a page).
 //  - Page::requested_url = url; resource records have http_status 0 (no
 //    HTTP exchange) and no validators.
 //  - Transfer-Encoding: chunked whose first chunk-size line is not a chunk

@@ -308,9 +308,20 @@ StatusOr<int64_t> WarcWriter::AppendRecord(std::string_view record) {
 
 StatusOr<WarcLocation> WarcWriter::WriteExchange(const std::string& url,
                                                  const FetchResponse& response) {
-  if (response.http_status == 0) {
+  if (response.http_status == 0 && response.earlier_attempts.empty()) {
     return InvalidArgumentError("WARC: no response to record for " + url);
   }
+  // A retried request's earlier exchanges first, in the order they happened.
+  for (const FetchResponse& attempt : response.earlier_attempts) {
+    if (attempt.http_status == 0) continue;
+    RETURN_IF_ERROR(WriteOneExchange(url, attempt).status());
+  }
+  if (response.http_status == 0) return WarcLocation{path_, -1};
+  return WriteOneExchange(url, response);
+}
+
+StatusOr<WarcLocation> WarcWriter::WriteOneExchange(const std::string& url,
+                                                    const FetchResponse& response) {
   const std::string target = response.final_url.empty() ? url : response.final_url;
   const std::string date =
       response.fetched_at.empty() ? UtcNow("%Y-%m-%dT%H:%M:%SZ") : response.fetched_at;

@@ -45,18 +45,23 @@ class WarcWriter {
   WarcWriter& operator=(const WarcWriter&) = delete;
 
   // Appends a response record then a request record (WARC-Concurrent-To the
-  // response) for `response`, which must be a completed transfer
-  // (http_status != 0). WARC-Target-URI is response.final_url (or `url` when
-  // that is empty). Both records carry a sha1 WARC-Block-Digest; the
-  // response also a WARC-Payload-Digest of the body. Returns where the
-  // response record starts. Fails with InvalidArgument for a failed
-  // transfer and IoError when writing or flushing fails.
+  // response) for each of response.earlier_attempts (a retried request's
+  // 503s, say), oldest first, then for `response` itself when it is a
+  // completed transfer (http_status != 0). WARC-Target-URI is final_url (or
+  // `url` when that is empty). Both records carry a sha1
+  // WARC-Block-Digest; the response also a WARC-Payload-Digest of the body.
+  // Returns where the final response record starts (offset -1 when only
+  // earlier attempts got a response). Fails with InvalidArgument when no
+  // attempt got a response and IoError when writing or flushing fails.
   StatusOr<WarcLocation> WriteExchange(const std::string& url, const FetchResponse& response);
 
   const std::string& path() const { return path_; }
 
  private:
   WarcWriter(std::FILE* file, std::string path);
+
+  // The response and request records of one completed attempt.
+  StatusOr<WarcLocation> WriteOneExchange(const std::string& url, const FetchResponse& response);
 
   // Compresses one record into its own gzip member, appends and flushes it;
   // returns the offset it starts at.

@@ -190,6 +190,47 @@ TEST(WarcWriterTest, WritesAResponseAndARequestRecordPerExchange) {
   EXPECT_EQ(request.block, response.request_head);
 }
 
+TEST(WarcWriterTest, WritesTheExchangesOfEarlierAttemptsFirst) {
+  ScratchDir dir;
+  auto writer = std::move(WarcWriter::Open(dir.path())).value();
+  FetchResponse response = SampleResponse();
+  for (const char* date : {"2025-11-03T08:59:58Z", "2025-11-03T08:59:59Z"}) {
+    FetchResponse busy = SampleResponse();
+    busy.http_status = 503;
+    busy.body = "try later";
+    busy.response_head = "HTTP/1.1 503 Service Unavailable\r\nRetry-After: 1\r\n\r\n";
+    busy.fetched_at = date;
+    response.earlier_attempts.push_back(busy);
+  }
+  StatusOr<WarcLocation> location = writer->WriteExchange("https://news.example.com/a", response);
+  ASSERT_TRUE(location.ok()) << location.status().ToString();
+
+  std::vector<Member> members = ReadMembers(ReadFile(writer->path()));
+  ASSERT_EQ(members.size(), 7u);  // warcinfo, then response + request per attempt
+  const std::vector<std::string> dates = {"2025-11-03T08:59:58Z", "2025-11-03T08:59:59Z",
+                                          "2025-11-03T09:00:00Z"};
+  for (size_t attempt = 0; attempt < 3; ++attempt) {
+    Record record = ParseRecord(members[1 + 2 * attempt].text);
+    Record request = ParseRecord(members[2 + 2 * attempt].text);
+    EXPECT_EQ(record.fields["WARC-Type"], "response") << attempt;
+    EXPECT_EQ(record.fields["WARC-Date"], dates[attempt]);
+    EXPECT_TRUE(record.block.starts_with(attempt < 2 ? "HTTP/1.1 503" : "HTTP/1.1 200"))
+        << record.block;
+    EXPECT_EQ(request.fields["WARC-Type"], "request");
+    EXPECT_EQ(request.fields["WARC-Concurrent-To"], record.fields["WARC-Record-ID"]);
+  }
+  // The location is the final response's.
+  EXPECT_EQ(location->offset, members[5].offset);
+
+  // Only the earlier attempts got an answer: they are kept, at no location.
+  FetchResponse refused;
+  refused.earlier_attempts.push_back(response.earlier_attempts[0]);
+  StatusOr<WarcLocation> none = writer->WriteExchange("https://news.example.com/b", refused);
+  ASSERT_TRUE(none.ok()) << none.status().ToString();
+  EXPECT_EQ(none->offset, -1);
+  EXPECT_EQ(ReadMembers(ReadFile(writer->path())).size(), 9u);
+}
+
 TEST(WarcWriterTest, EachRecordInflatesOnItsOwnFromItsOffset) {
   ScratchDir dir;
   auto writer = std::move(WarcWriter::Open(dir.path())).value();

@@ -322,10 +322,11 @@ TEST_F(OurWarcFilesTest, ReadWarcPagesGivesBackTheStoredPages) {
         });
     EXPECT_TRUE(status.ok()) << status.ToString();
   }
-  // Every stored page is in the WARC with the same content (robots.txt too:
-  // pages link to it); the WARC may hold more (a page whose content the
-  // crawler dropped as a duplicate).
+  // Every stored page is in the WARC with the same content; the WARC may
+  // hold more (a page whose content the crawler dropped as a duplicate),
+  // but its robots.txt exchange is not a page, as it is not for the crawl.
   ASSERT_FALSE(hashes.empty());
+  for (const auto& [url, hash] : read) EXPECT_FALSE(url.ends_with("/robots.txt")) << url;
   for (const auto& [url, hash] : hashes) {
     ASSERT_TRUE(read.count(url)) << url;
     EXPECT_EQ(read[url], hash) << url;
