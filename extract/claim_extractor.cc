@@ -4,6 +4,7 @@
 #include <chrono>
 #include <cstdio>
 #include <optional>
+#include <set>
 #include <string>
 #include <utility>
 
@@ -85,6 +86,43 @@ struct EntityRef {
   Mark mark = Mark::kNone;
 };
 
+// A word that gives a status, at a position in the sentence.
+struct StatusCue {
+  int64_t start = 0;
+  int64_t end = 0;
+  ClaimStatus status = ClaimStatus::kNone;
+  bool stop = false;  // a status verb in a form that states no status
+  bool tense = false;  // read from tense (skipped by status = "explicit")
+};
+
+// A Japanese topic phrase (X は / X が / X では): the text from
+// `start` to its marker at `marker`.
+struct TopicPhrase {
+  int64_t start = 0;
+  int64_t marker = 0;
+  // Per unmarked_only (index 0: any entity, 1: unmarked ones only): whether
+  // the phrase holds a candidate entity, the nearest phrase at or before
+  // this one that does (-1 if none), and its topic once computed.
+  bool has_candidates[2] = {false, false};
+  int nearest[2] = {-1, -1};
+  std::optional<std::vector<const EntityRef*>> topic[2];
+};
+
+// What claim assembly asks of a sentence once per figure, computed on the
+// first request and kept for the sentence's other figures. Without it one
+// long sentence costs time cubic in its figures (each figure rescanned
+// every topic phrase against every entity); see docs/hardening.md.
+struct SentenceMemo {
+  std::optional<std::vector<TopicPhrase>> topic_phrases;
+  std::optional<std::vector<LexiconMatch>> supply_verbs;
+  std::optional<std::string> supplier;
+  std::optional<bool> grant_words;
+  std::optional<std::vector<StatusCue>> cues[2];  // all; explicit only
+  std::vector<int> clause_breaks_before;  // prefix counts over `folded`
+  // Per mention: 0 not yet computed, 1 no relation, 2 + the relation.
+  std::vector<int> date_relation;
+};
+
 struct Analysis {
   const Sentence* sentence = nullptr;
   std::u32string norm;
@@ -98,6 +136,13 @@ struct Analysis {
   bool has_gpu = false;       // a GPU word or a GPU product
   bool boilerplate = false;   // in press-release boilerplate: no claims
   std::vector<int64_t> byte_of_cp;  // of sentence->text, for claim surfaces
+  // Token indexes by normalized code point (norm.size() + 1 entries; empty
+  // when there are no tokens): the first and the last token starting
+  // there, and the first token covering it; -1 for none.
+  std::vector<int> first_token_at;
+  std::vector<int> last_token_at;
+  std::vector<int> token_covering;
+  mutable SentenceMemo memo;  // filled by the const assembly steps
 };
 
 // What earlier sentences of the article established.
@@ -120,15 +165,6 @@ struct SubjectChoice {
   std::vector<std::string> subjects;  // more than one: a coordinated list
   std::string counterparty;
   bool list = false;  // subjects came from a coordinated list
-};
-
-// A word that gives a status, at a position in the sentence.
-struct StatusCue {
-  int64_t start = 0;
-  int64_t end = 0;
-  ClaimStatus status = ClaimStatus::kNone;
-  bool stop = false;  // a status verb in a form that states no status
-  bool tense = false;  // read from tense (skipped by status = "explicit")
 };
 
 // The hedges of a sentence and the source they credit (see [hedges] in
@@ -177,6 +213,33 @@ std::pair<int64_t, int64_t> WordBefore(std::u32string_view folded, int64_t end) 
   return {start, end};
 }
 
+// Fills the token indexes of `a` from a->tokens.
+void IndexTokens(Analysis* a) {
+  const int64_t size = static_cast<int64_t>(a->norm.size()) + 1;
+  a->first_token_at.assign(size, -1);
+  a->last_token_at.assign(size, -1);
+  a->token_covering.assign(size, -1);
+  // Backwards, so that the first token wins where several qualify.
+  for (int i = static_cast<int>(a->tokens.size()) - 1; i >= 0; --i) {
+    const Token& token = a->tokens[i];
+    if (token.cp_start >= 0 && token.cp_start < size) {
+      a->first_token_at[token.cp_start] = i;
+      if (a->last_token_at[token.cp_start] < 0) a->last_token_at[token.cp_start] = i;
+    }
+    const int64_t end = std::min(token.cp_end, size);
+    for (int64_t pos = std::max<int64_t>(token.cp_start, 0); pos < end; ++pos) {
+      a->token_covering[pos] = i;
+    }
+  }
+}
+
+// The entry of a token index at `pos`: -1 when out of range or the
+// sentence has no tokens.
+int TokenAt(const std::vector<int>& index, int64_t pos) {
+  if (pos < 0 || pos >= static_cast<int64_t>(index.size())) return -1;
+  return index[pos];
+}
+
 }  // namespace
 
 // ---- The extractor ----------------------------------------------------------
@@ -197,7 +260,8 @@ struct ClaimExtractor::Impl {
         splitter(std::move(s)),
         tokenizer(std::move(t)) {}
 
-  std::vector<Claim> Extract(const Article& article, std::string_view url);
+  std::vector<Claim> Extract(const Article& article, std::string_view url,
+                             std::vector<std::string>* warnings);
 
  private:
   std::optional<bool> BoilerplateHeading(const std::string& paragraph) const;
@@ -217,11 +281,15 @@ struct ClaimExtractor::Impl {
                               ClaimKind kind, const ArticleContext& context) const;
   std::vector<const EntityRef*> TopicEntities(const Analysis& a, int64_t before,
                                               bool unmarked_only) const;
+  const std::vector<TopicPhrase>& TopicPhrases(const Analysis& a) const;
   std::vector<const EntityRef*> ExtendList(const Analysis& a,
                                            const EntityRef* last) const;
   bool SupplyDeal(const Analysis& a, const Mention& m, std::string* receiver,
                   std::string* supplier) const;
   std::string SupplierOf(const Analysis& a) const;
+  std::string FindSupplier(const Analysis& a) const;
+  const std::vector<LexiconMatch>& SupplyVerbs(const Analysis& a) const;
+  bool GrantWords(const Analysis& a) const;
   bool Related(const std::string& a, const std::string& b) const;
 
   std::string ChooseProduct(const Analysis& a, const Mention& m, ClaimKind kind,
@@ -229,9 +297,11 @@ struct ClaimExtractor::Impl {
   std::optional<ClaimTime> ChooseTime(const Analysis& a, size_t mention_index) const;
   std::optional<TimeRelation> DateRelation(const Analysis& a,
                                            const MentionInfo& date) const;
+  std::optional<TimeRelation> DateRelationOf(const Analysis& a, size_t index) const;
   ClaimStatus ChooseStatus(const Analysis& a, const Mention& m,
                            const ClaimRule& rule) const;
   std::vector<StatusCue> StatusCues(const Analysis& a) const;
+  const std::vector<StatusCue>& SentenceCues(const Analysis& a, bool explicit_only) const;
   Hedging FindHedges(const Analysis& a) const;
   std::string SourceBefore(const Analysis& a, int64_t end) const;
   std::string SourceAfter(const Analysis& a, int64_t start) const;
@@ -261,7 +331,12 @@ ClaimExtractor::~ClaimExtractor() = default;
 
 std::vector<Claim> ClaimExtractor::Extract(const Article& article,
                                            std::string_view url) {
-  return impl_->Extract(article, url);
+  return impl_->Extract(article, url, nullptr);
+}
+
+std::vector<Claim> ClaimExtractor::Extract(const Article& article, std::string_view url,
+                                           std::vector<std::string>* warnings) {
+  return impl_->Extract(article, url, warnings);
 }
 
 const ExtractTimings& ClaimExtractor::timings() const { return impl_->timings; }
@@ -277,7 +352,8 @@ int64_t NowNs() {
 }  // namespace
 
 std::vector<Claim> ClaimExtractor::Impl::Extract(const Article& article,
-                                                 std::string_view url) {
+                                                 std::string_view url,
+                                                 std::vector<std::string>* warnings) {
   std::vector<Claim> claims;
   ArticleContext context;
   const std::string published = article.published.substr(0, 10);
@@ -293,13 +369,34 @@ std::vector<Claim> ClaimExtractor::Impl::Extract(const Article& article,
     ++sentences_in_paragraph[sentence.paragraph];
   }
   bool in_boilerplate = false;
+  int64_t mentions_read = 0;  // past kMaxPageMentions: the limit was hit
   for (const Sentence& sentence : sentences) {
+    if (mentions_read > kMaxPageMentions) break;
     if (sentences_in_paragraph[sentence.paragraph] == 1) {
       std::optional<bool> heading = BoilerplateHeading(sentence.normalized);
       if (heading) in_boilerplate = *heading;
     }
     Analysis a = Analyze(sentence, article, context);
     a.boilerplate = in_boilerplate;
+    // Past kMaxPageMentions figures the rest of the page is not read.
+    if (mentions_read + static_cast<int64_t>(a.mentions.size()) > kMaxPageMentions) {
+      a.mentions.resize(kMaxPageMentions - mentions_read);
+      if (warnings != nullptr) {
+        const int64_t ignored_from =
+            a.mentions.empty() ? sentence.cp_start
+                               : sentence.ToArticleSpan(a.mentions.back().mention.end,
+                                                        a.mentions.back().mention.end)
+                                     .first;
+        warnings->push_back("more than " + std::to_string(kMaxPageMentions) +
+                            " figures: the text from code point " +
+                            std::to_string(ignored_from) + " of " +
+                            std::to_string(CodePointCount(article.text)) +
+                            " was not read for claims");
+      }
+      mentions_read = kMaxPageMentions + 1;
+    } else {
+      mentions_read += static_cast<int64_t>(a.mentions.size());
+    }
     std::vector<Claim> sentence_claims;
     std::optional<Hedging> hedging;  // found once, for the first claim
     for (size_t i = 0; i < a.mentions.size(); ++i) {
@@ -471,6 +568,7 @@ Analysis ClaimExtractor::Impl::Analyze(const Sentence& sentence,
     timings.tokenize_ns += NowNs() - tokenize_start;
     ++timings.tokenized;
   }
+  if (!a.tokens.empty()) IndexTokens(&a);
   FindEntities(&a, context);
   return a;
 }
@@ -664,10 +762,8 @@ void ClaimExtractor::Impl::MarkEntities(Analysis* a) const {
     if (a->ja) {
       auto particle_at = [&](int64_t at) {
         if (a->tokens.empty()) return true;
-        for (const Token& token : a->tokens) {
-          if (token.cp_start == at) return token.pos == "助詞";
-        }
-        return false;
+        const int token = TokenAt(a->first_token_at, at);
+        return token >= 0 && a->tokens[token].pos == "助詞";
       };
       if (words.partner_markers.MatchAt(a->folded, a->norm, e.end).value >= 0) {
         e.mark = EntityRef::Mark::kPartner;
@@ -771,14 +867,11 @@ bool ClaimExtractor::Impl::GpuAdjacent(const Analysis& a, const Mention& m,
     if (is_gpu_product(p) && Overlaps(p.start, p.end, m.start, m.end)) return true;
   }
   auto content_noun_at = [&](int64_t pos) {
-    for (const Token& token : a.tokens) {
-      if (token.cp_start <= pos && pos < token.cp_end) {
-        return token.pos == "名詞" &&
-               (token.pos1 == "一般" || token.pos1 == "固有名詞" ||
-                token.pos1 == "サ変接続");
-      }
-    }
-    return false;
+    const int index = TokenAt(a.token_covering, pos);
+    if (index < 0) return false;
+    const Token& token = a.tokens[index];
+    return token.pos == "名詞" &&
+           (token.pos1 == "一般" || token.pos1 == "固有名詞" || token.pos1 == "サ変接続");
   };
   auto skip_name = [&](int64_t pos, bool forward) -> int64_t {
     for (const EntityRef& e : a.entities) {
@@ -958,43 +1051,46 @@ bool ClaimExtractor::Impl::Related(const std::string& a, const std::string& b) c
 // Samsung, SK Group and Hyundai), in text order, ending with `last`.
 std::vector<const EntityRef*> ClaimExtractor::Impl::ExtendList(
     const Analysis& a, const EntityRef* last) const {
-  std::vector<const EntityRef*> list{last};
+  // Built backwards (the last entity first), reversed at the end.
+  std::vector<const EntityRef*> backwards{last};
   size_t index = last - a.entities.data();
   while (index > 0) {
     const EntityRef& previous = a.entities[index - 1];
-    const EntityRef& current = *list.front();
+    const EntityRef& current = *backwards.back();
     if (previous.maker || previous.end > current.start) break;
     std::u32string gap(a.folded.substr(previous.end, current.start - previous.end));
     gap.erase(std::remove_if(gap.begin(), gap.end(), IsSpaceChar), gap.end());
     // An alias in brackets right after its entity: アマゾン・ウェブ・サービス（AWS）.
     if ((gap == U"(" || gap.empty()) && previous.name == current.name) {
-      list.front() = &previous;
+      backwards.back() = &previous;
       --index;
       continue;
     }
     if (!IsWord(tables->subject.list_separators, gap) && gap != U",and") break;
-    list.insert(list.begin(), &previous);
+    backwards.push_back(&previous);
     --index;
   }
-  // Drop repeated names (an alias in brackets after its entity).
+  // Drop repeated names (an alias in brackets after its entity), keeping
+  // the first in text order.
   std::vector<const EntityRef*> unique;
-  for (const EntityRef* e : list) {
-    bool seen = std::any_of(unique.begin(), unique.end(),
-                            [&](const EntityRef* u) { return u->name == e->name; });
-    if (!seen) unique.push_back(e);
+  std::set<std::string_view> names;
+  for (auto it = backwards.rbegin(); it != backwards.rend(); ++it) {
+    if (names.insert((*it)->name).second) unique.push_back(*it);
   }
   return unique;
 }
 
-// Japanese: the entities of the nearest topic phrase (X は / X が / X では)
-// before `before` that names one. A phrase runs back from its particle to
-// the previous clause break or particle.
-std::vector<const EntityRef*> ClaimExtractor::Impl::TopicEntities(
-    const Analysis& a, int64_t before, bool unmarked_only) const {
+// The topic phrases of a Japanese sentence, in text order. A phrase runs
+// back from its particle to the previous clause break or particle.
+const std::vector<TopicPhrase>& ClaimExtractor::Impl::TopicPhrases(
+    const Analysis& a) const {
+  if (a.memo.topic_phrases) return *a.memo.topic_phrases;
   const Lexicon& markers = tables->subject.topic_markers;
-  std::vector<std::pair<int64_t, int64_t>> phrases;  // [phrase start, marker start)
+  std::vector<TopicPhrase> phrases;
   int64_t phrase_start = 0;
   int depth = 0;  // inside （...） or 「...」 a comma ends no phrase
+  size_t next_entity = 0;  // entities are sorted by start
+  int64_t named_until = 0;  // the furthest end of an entity starting so far
   for (int64_t pos = 0; pos < static_cast<int64_t>(a.folded.size()); ++pos) {
     char32_t c = a.folded[pos];
     if (c == U'(' || c == U'「' || c == U'『') ++depth;
@@ -1006,55 +1102,93 @@ std::vector<const EntityRef*> ClaimExtractor::Impl::TopicEntities(
     }
     LexiconMatch marker = markers.MatchAt(a.folded, a.norm, pos);
     if (marker.value < 0) continue;
-    bool inside_name = std::any_of(a.entities.begin(), a.entities.end(),
-                                   [&](const EntityRef& e) {
-                                     return e.start <= pos && pos < e.end;
-                                   });
-    bool particle = a.tokens.empty();
-    for (const Token& token : a.tokens) {
-      if (token.cp_start == pos) particle = token.pos == "助詞";
+    for (; next_entity < a.entities.size() && a.entities[next_entity].start <= pos;
+         ++next_entity) {
+      named_until = std::max(named_until, a.entities[next_entity].end);
     }
+    const bool inside_name = named_until > pos;
+    bool particle = a.tokens.empty();
+    const int token = TokenAt(a.last_token_at, pos);
+    if (token >= 0) particle = a.tokens[token].pos == "助詞";
     if (inside_name || !particle) continue;
-    phrases.emplace_back(phrase_start, pos);
+    TopicPhrase phrase;
+    phrase.start = phrase_start;
+    phrase.marker = pos;
+    phrases.push_back(std::move(phrase));
     phrase_start = marker.end;
     pos = marker.end - 1;
   }
-  for (auto it = phrases.rbegin(); it != phrases.rend(); ++it) {
-    if (it->second > before) continue;
-    std::vector<const EntityRef*> candidates;
-    for (const EntityRef& e : a.entities) {
-      if (e.start < it->first || e.end > it->second || e.maker) continue;
-      if (unmarked_only && e.mark != EntityRef::Mark::kNone) continue;
-      candidates.push_back(&e);
+  // Which phrases hold a candidate: an entity inside the phrase that names
+  // no product's maker (and, for unmarked_only, carries no case mark).
+  for (size_t i = 0; i < phrases.size(); ++i) {
+    TopicPhrase& phrase = phrases[i];
+    auto first = std::lower_bound(
+        a.entities.begin(), a.entities.end(), phrase.start,
+        [](const EntityRef& e, int64_t start) { return e.start < start; });
+    for (auto e = first; e != a.entities.end() && e->start <= phrase.marker; ++e) {
+      if (e->end > phrase.marker || e->maker) continue;
+      phrase.has_candidates[0] = true;
+      if (e->mark == EntityRef::Mark::kNone) phrase.has_candidates[1] = true;
     }
-    if (candidates.empty()) continue;
-    // The head of the phrase is its first entity that is not a possessor
-    // (韓国のNAVERクラウドは -> NAVER Cloud), else its first entity
-    // (サムスン電子の李会長は); coordinated entities extend it (AとBは).
-    size_t head = 0;
-    for (size_t k = 0; k < candidates.size(); ++k) {
-      if (tables->subject.possessive_markers.MatchAt(a.folded, a.norm, candidates[k]->end)
-              .value < 0) {
-        head = k;
-        break;
-      }
+    for (int k = 0; k < 2; ++k) {
+      phrase.nearest[k] = phrase.has_candidates[k] ? static_cast<int>(i)
+                          : i > 0                  ? phrases[i - 1].nearest[k]
+                                                   : -1;
     }
-    const EntityRef* last = candidates[head];
-    for (size_t k = head + 1; k < candidates.size(); ++k) {
-      if (ExtendList(a, candidates[k]).front()->name != candidates[head]->name) break;
-      last = candidates[k];
-    }
-    if (last != nullptr) return ExtendList(a, last);
   }
-  return {};
+  a.memo.topic_phrases = std::move(phrases);
+  return *a.memo.topic_phrases;
+}
+
+// Japanese: the entities of the nearest topic phrase (X は / X が / X では)
+// before `before` that names one (see TopicPhrases).
+std::vector<const EntityRef*> ClaimExtractor::Impl::TopicEntities(
+    const Analysis& a, int64_t before, bool unmarked_only) const {
+  const std::vector<TopicPhrase>& phrases = TopicPhrases(a);
+  // The last phrase whose marker starts at or before `before`.
+  auto after = std::upper_bound(
+      phrases.begin(), phrases.end(), before,
+      [](int64_t at, const TopicPhrase& phrase) { return at < phrase.marker; });
+  if (after == phrases.begin()) return {};
+  const int k = unmarked_only ? 1 : 0;
+  const int nearest = std::prev(after)->nearest[k];
+  if (nearest < 0) return {};
+  TopicPhrase& phrase = (*a.memo.topic_phrases)[nearest];
+  if (phrase.topic[k]) return *phrase.topic[k];
+  std::vector<const EntityRef*> candidates;
+  auto first = std::lower_bound(
+      a.entities.begin(), a.entities.end(), phrase.start,
+      [](const EntityRef& e, int64_t start) { return e.start < start; });
+  for (auto e = first; e != a.entities.end() && e->start <= phrase.marker; ++e) {
+    if (e->end > phrase.marker || e->maker) continue;
+    if (unmarked_only && e->mark != EntityRef::Mark::kNone) continue;
+    candidates.push_back(&*e);
+  }
+  // The head of the phrase is its first entity that is not a possessor
+  // (韓国のNAVERクラウドは -> NAVER Cloud), else its first entity
+  // (サムスン電子の李会長は); coordinated entities extend it (AとBは).
+  size_t head = 0;
+  for (size_t i = 0; i < candidates.size(); ++i) {
+    if (tables->subject.possessive_markers.MatchAt(a.folded, a.norm, candidates[i]->end)
+            .value < 0) {
+      head = i;
+      break;
+    }
+  }
+  const EntityRef* last = candidates[head];
+  for (size_t i = head + 1; i < candidates.size(); ++i) {
+    if (ExtendList(a, candidates[i]).front()->name != candidates[head]->name) break;
+    last = candidates[i];
+  }
+  phrase.topic[k] = ExtendList(a, last);
+  return *phrase.topic[k];
 }
 
 // X が Y に N を供給 / X supplies N to Y: the receiver is the subject.
 bool ClaimExtractor::Impl::SupplyDeal(const Analysis& a, const Mention& m,
                                       std::string* receiver,
                                       std::string* supplier) const {
-  std::vector<LexiconMatch> verbs =
-      tables->subject.supply_verbs.FindAll(a.folded, a.norm);
+  const std::vector<LexiconMatch>& verbs = SupplyVerbs(a);
   if (verbs.empty()) return false;
   const EntityRef* to = nullptr;
   if (a.ja) {
@@ -1082,9 +1216,24 @@ bool ClaimExtractor::Impl::SupplyDeal(const Analysis& a, const Mention& m,
   return true;
 }
 
-// The giving side of a sentence with a supply verb: an entity marked から /
-// from, else the topic (ja) or the subject before the verb (en).
+const std::vector<LexiconMatch>& ClaimExtractor::Impl::SupplyVerbs(
+    const Analysis& a) const {
+  if (!a.memo.supply_verbs) {
+    a.memo.supply_verbs = tables->subject.supply_verbs.FindAll(a.folded, a.norm);
+  }
+  return *a.memo.supply_verbs;
+}
+
+// The giving side of a sentence with a supply verb (see FindSupplier),
+// found once per sentence.
 std::string ClaimExtractor::Impl::SupplierOf(const Analysis& a) const {
+  if (!a.memo.supplier) a.memo.supplier = FindSupplier(a);
+  return *a.memo.supplier;
+}
+
+// An entity marked から / from, else the topic (ja) or the subject before
+// the verb (en).
+std::string ClaimExtractor::Impl::FindSupplier(const Analysis& a) const {
   for (const EntityRef& e : a.entities) {
     if (e.mark == EntityRef::Mark::kSupplier && !e.anaphor) return e.name;
   }
@@ -1094,8 +1243,7 @@ std::string ClaimExtractor::Impl::SupplierOf(const Analysis& a) const {
     if (!topic.empty()) return topic.front()->name;
     return "";
   }
-  std::vector<LexiconMatch> verbs =
-      tables->subject.supply_verbs.FindAll(a.folded, a.norm);
+  const std::vector<LexiconMatch>& verbs = SupplyVerbs(a);
   if (verbs.empty()) return "";
   for (auto it = a.entities.rbegin(); it != a.entities.rend(); ++it) {
     if (it->end <= verbs.front().start && !it->maker &&
@@ -1104,6 +1252,13 @@ std::string ClaimExtractor::Impl::SupplierOf(const Analysis& a) const {
     }
   }
   return "";
+}
+
+bool ClaimExtractor::Impl::GrantWords(const Analysis& a) const {
+  if (!a.memo.grant_words) {
+    a.memo.grant_words = !tables->subject.grant_words.FindAll(a.folded, a.norm).empty();
+  }
+  return *a.memo.grant_words;
 }
 
 SubjectChoice ClaimExtractor::Impl::ChooseSubject(
@@ -1195,7 +1350,7 @@ SubjectChoice ClaimExtractor::Impl::ChooseSubject(
   // equity investment (出資) keeps the investor as the subject.
   if (choice.subjects.empty() && head == nullptr && kind == ClaimKind::kMoney &&
       list.size() == 1 && IsGovernmentType(list.front()->type) &&
-      !tables->subject.grant_words.FindAll(a.folded, a.norm).empty()) {
+      GrantWords(a)) {
     for (const EntityRef& e : a.entities) {
       if (e.mark == EntityRef::Mark::kReceiver && !e.maker && e.end <= m.start &&
           !IsGovernmentType(e.type) && e.type != "country") {
@@ -1247,8 +1402,8 @@ SubjectChoice ClaimExtractor::Impl::ChooseSubject(
     for (EntityRef::Mark mark : {EntityRef::Mark::kSupplier, EntityRef::Mark::kPartner,
                                  EntityRef::Mark::kReceiver}) {
       for (const EntityRef& e : a.entities) {
-        if (e.mark == mark && (!e.maker || kind == ClaimKind::kGpuCount) &&
-            usable(e.name) && choice.counterparty.empty()) {
+        if (choice.counterparty.empty() && e.mark == mark &&
+            (!e.maker || kind == ClaimKind::kGpuCount) && usable(e.name)) {
           choice.counterparty = e.name;
         }
       }
@@ -1329,23 +1484,41 @@ std::optional<TimeRelation> ClaimExtractor::Impl::DateRelation(
   return std::nullopt;
 }
 
+std::optional<TimeRelation> ClaimExtractor::Impl::DateRelationOf(
+    const Analysis& a, size_t index) const {
+  std::vector<int>& known = a.memo.date_relation;
+  if (known.empty()) known.assign(a.mentions.size(), 0);
+  if (known[index] == 0) {
+    std::optional<TimeRelation> relation = DateRelation(a, a.mentions[index]);
+    known[index] = relation ? 2 + static_cast<int>(*relation) : 1;
+  }
+  if (known[index] == 1) return std::nullopt;
+  return static_cast<TimeRelation>(known[index] - 2);
+}
+
 std::optional<ClaimTime> ClaimExtractor::Impl::ChooseTime(const Analysis& a,
                                                           size_t mention_index) const {
   const Mention& m = a.mentions[mention_index].mention;
+  std::vector<int>& breaks = a.memo.clause_breaks_before;
+  if (breaks.empty()) {
+    // breaks[k]: the clause breaks among the first k code points.
+    breaks.assign(a.folded.size() + 1, 0);
+    for (size_t pos = 0; pos < a.folded.size(); ++pos) {
+      breaks[pos + 1] = breaks[pos] + (IsClauseBreak(a.folded[pos]) ? 1 : 0);
+    }
+  }
   std::optional<ClaimTime> best;
   int64_t best_distance = 0;
   for (size_t i = 0; i < a.mentions.size(); ++i) {
     const MentionInfo& info = a.mentions[i];
     if (i == mention_index || info.mention.kind != MentionKind::kDate) continue;
-    std::optional<TimeRelation> relation = DateRelation(a, info);
+    std::optional<TimeRelation> relation = DateRelationOf(a, i);
     if (!relation) continue;
     const Mention& d = info.mention;
     int64_t gap_start = d.end <= m.start ? d.end : m.end;
     int64_t gap_end = d.end <= m.start ? m.start : d.start;
-    bool clause_break = false;
-    for (int64_t pos = gap_start; pos < gap_end; ++pos) {
-      if (IsClauseBreak(a.folded[pos])) clause_break = true;
-    }
+    const std::vector<int>& breaks = a.memo.clause_breaks_before;
+    bool clause_break = gap_start < gap_end && breaks[gap_end] > breaks[gap_start];
     // "2024年度に20%": a period only bounds a figure in its own clause.
     if (*relation == TimeRelation::kDuring && clause_break) continue;
     int64_t distance = d.end <= m.start ? m.start - d.end : d.start - m.end;
@@ -1476,18 +1649,30 @@ bool IsSubjectBridge(std::u32string_view gap, bool tense) {
 
 }  // namespace
 
+// The status cues of a sentence, all or only the explicit ones (no tense),
+// found once per sentence.
+const std::vector<StatusCue>& ClaimExtractor::Impl::SentenceCues(
+    const Analysis& a, bool explicit_only) const {
+  std::optional<std::vector<StatusCue>>& cues = a.memo.cues[explicit_only ? 1 : 0];
+  if (!cues) {
+    cues = StatusCues(a);
+    if (explicit_only) {
+      cues->erase(std::remove_if(cues->begin(), cues->end(),
+                                 [](const StatusCue& cue) { return cue.tense; }),
+                  cues->end());
+    }
+  }
+  return *cues;
+}
+
 // Japanese: the first cue after the figure (its predicate: a word before it
 // belongs to another clause). English: the nearest cue before the figure
 // ("will deploy").
 ClaimStatus ClaimExtractor::Impl::ChooseStatus(const Analysis& a, const Mention& m,
                                                const ClaimRule& rule) const {
   if (rule.status_from == ClaimRule::StatusFrom::kNone) return ClaimStatus::kNone;
-  std::vector<StatusCue> cues = StatusCues(a);
-  if (rule.status_from == ClaimRule::StatusFrom::kExplicit) {
-    cues.erase(std::remove_if(cues.begin(), cues.end(),
-                              [](const StatusCue& cue) { return cue.tense; }),
-               cues.end());
-  }
+  const std::vector<StatusCue>& cues =
+      SentenceCues(a, rule.status_from == ClaimRule::StatusFrom::kExplicit);
   if (a.ja) {
     for (const StatusCue& cue : cues) {
       if (cue.start >= m.end) return cue.stop ? ClaimStatus::kNone : cue.status;
@@ -1716,7 +1901,7 @@ void ClaimExtractor::Impl::UpdateContext(const Analysis& a,
   // receive verb with a から / from supplier. Money deals need a supply verb
   // ("buys from" names a seller, not a funder).
   const SubjectWords& words = tables->subject;
-  bool supply_verb = !words.supply_verbs.FindAll(a.folded, a.norm).empty();
+  bool supply_verb = !SupplyVerbs(a).empty();
   bool receive_verb = !words.receive_verbs.FindAll(a.folded, a.norm).empty();
   std::string supplier;
   if (supply_verb) {

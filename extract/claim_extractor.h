@@ -7,6 +7,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <string>
 #include <string_view>
 #include <vector>
 
@@ -16,6 +17,13 @@
 #include "extract/rule_set.h"
 
 namespace newsclaim::extract {
+
+// The most figures (MentionParser mentions of any kind, dates and bare
+// numbers included) Extract reads on one page. A page with more is
+// hostile or broken, not news: figures past the limit, in text order, are
+// ignored and a warning says so. The pages of the corpus and of
+// ../shared/data hold far fewer (docs/hardening.md, "Limits").
+inline constexpr int64_t kMaxPageMentions = 5000;
 
 // Where Extract's time went, summed over every call on one extractor
 // (steady clock). What is left of the whole is claim assembly: entities,
@@ -44,6 +52,12 @@ class ClaimExtractor {
   // id (HexHash64 of url, span and rule id); spans are code point offsets
   // into article.text. Relative dates resolve against article.published.
   std::vector<Claim> Extract(const Article& article, std::string_view url);
+
+  // The same; when `warnings` is not null, appends a message for each limit
+  // the page exceeded ("more than 5000 figures: ..."). The claims are those
+  // of the part of the page read.
+  std::vector<Claim> Extract(const Article& article, std::string_view url,
+                             std::vector<std::string>* warnings);
 
   // The time spent so far, by step.
   const ExtractTimings& timings() const;

@@ -9,6 +9,7 @@
 
 #include "base/hash.h"
 #include "base/utf8.h"
+#include "extract/sentences.h"
 
 namespace newsclaim::extract {
 namespace {
@@ -335,6 +336,60 @@ TEST(ClaimExtractorTest, FindsOrganizationsMissingFromTheGazetteer) {
   std::vector<Claim> en = ExtractText("Colossus Networks Inc. will deploy 5,000 GPUs.");
   ASSERT_EQ(en.size(), 1u);
   EXPECT_EQ(en[0].subject, "Colossus Networks");
+}
+
+TEST(ClaimExtractorTest, EachFigureOfALongSentenceTakesTheTopicBeforeIt) {
+  // One sentence of 60 clauses: the topic phrases are found once for the
+  // sentence and every figure must still get its own nearest topic.
+  const std::vector<std::pair<std::string, std::string>> topics = {
+      {"サムスン電子", "Samsung Electronics"},
+      {"SKグループ", "SK Group"},
+      {"さくらインターネット", "Sakura Internet"}};
+  std::string text;
+  for (int i = 0; i < 60; ++i) {
+    text += topics[i % 3].first + "は" + std::to_string(i + 1) + "万枚のGPUを導入し、";
+  }
+  text += "計画を進める。";
+  ASSERT_LT(CodePointCount(text), kMaxSentenceCodePoints);
+  std::vector<Claim> claims = ExtractText(text);
+  ASSERT_EQ(claims.size(), 60u);
+  for (int i = 0; i < 60; ++i) {
+    EXPECT_EQ(ClaimKindName(claims[i].kind), "gpu_count") << i;
+    EXPECT_EQ(claims[i].interval.value, (i + 1) * 10000.0) << i;
+    EXPECT_EQ(claims[i].subject, topics[i % 3].second) << i;
+    EXPECT_EQ(claims[i].quote, text) << i;
+  }
+}
+
+TEST(ClaimExtractorTest, ReadsExactlyMaxPageMentionsFiguresAndWarnsOnlyPastThem) {
+  ClaimExtractor* extractor = Extractor();
+  ASSERT_NE(extractor, nullptr);
+  // A GPU count, `fillers` bare numbers (one figure each, no claim) in
+  // lines of 100, and a last GPU count: fillers + 2 figures in all.
+  auto page = [](int64_t fillers) {
+    Article article;
+    article.published = "2025-11-01";
+    article.text = "NVIDIA will deploy 7,000 GPUs.\n";
+    for (int64_t i = 0; i < fillers; ++i) article.text += i % 100 == 99 ? "7\n" : "7 ";
+    article.text += "\nMeta will deploy 9,000 GPUs.";
+    return article;
+  };
+  std::vector<std::string> warnings;
+  std::vector<Claim> at_limit =
+      extractor->Extract(page(kMaxPageMentions - 2), "https://example.test/a", &warnings);
+  ASSERT_EQ(at_limit.size(), 2u);
+  EXPECT_EQ(at_limit[0].text, "7,000 GPUs");
+  EXPECT_EQ(at_limit[1].text, "9,000 GPUs");
+  EXPECT_TRUE(warnings.empty()) << warnings.front();
+
+  std::vector<Claim> past_limit =
+      extractor->Extract(page(kMaxPageMentions - 1), "https://example.test/a", &warnings);
+  ASSERT_EQ(past_limit.size(), 1u);
+  EXPECT_EQ(past_limit[0].text, "7,000 GPUs");
+  ASSERT_EQ(warnings.size(), 1u);
+  EXPECT_NE(warnings[0].find("more than " + std::to_string(kMaxPageMentions) + " figures"),
+            std::string::npos)
+      << warnings[0];
 }
 
 TEST(ClaimExtractorTest, EmptyArticleGivesNoClaims) {

@@ -42,18 +42,35 @@ constexpr int64_t kMaxTextBytes = 4 << 20;
 // ---------------------------------------------------------------------------
 // Small UTF-8 and string helpers.
 
-// Decodes the code point at s[i]; sets `len`. Invalid bytes decode as
-// themselves with length 1.
-char32_t DecodeAt(std::string_view s, size_t i, int& len) {
-  unsigned char c = s[i];
-  len = Utf8SequenceLength(c);
-  if (len == 1 || i + len > s.size()) {
-    len = 1;
-    return c;
+constexpr std::string_view kReplacementCharacter = "\xEF\xBF\xBD";  // U+FFFD
+
+// Decodes the code point at s[i]; sets `len`. An ill-formed sequence (RFC
+// 3629: a stray continuation or invalid lead byte, a bad continuation, an
+// overlong form, a surrogate, past U+10FFFF, cut short) decodes as U+FFFD
+// with length 1 and sets *invalid. gumbo hands over such bytes: it writes
+// an overflowed numeric reference such as "&#xFFFFFFF3" as one raw byte.
+char32_t DecodeAt(std::string_view s, size_t i, int& len, bool* invalid = nullptr) {
+  const unsigned char c = s[i];
+  if (invalid != nullptr) *invalid = false;
+  len = 1;
+  if (c < 0x80) return c;
+  const int need = Utf8SequenceLength(c);
+  if (need > 1 && c >= 0xC2 && c <= 0xF4 && i + need <= s.size()) {
+    char32_t cp = c & (0xFF >> (need + 1));
+    bool ok = true;
+    for (int k = 1; k < need && ok; ++k) {
+      const unsigned char next = static_cast<unsigned char>(s[i + k]);
+      ok = (next & 0xC0) == 0x80;
+      cp = (cp << 6) | (next & 0x3F);
+    }
+    const char32_t min = need == 2 ? 0x80 : need == 3 ? 0x800 : 0x10000;
+    if (ok && cp >= min && cp <= 0x10FFFF && !(cp >= 0xD800 && cp <= 0xDFFF)) {
+      len = need;
+      return cp;
+    }
   }
-  char32_t cp = c & (0xFF >> (len + 1));
-  for (int k = 1; k < len; ++k) cp = (cp << 6) | (static_cast<unsigned char>(s[i + k]) & 0x3F);
-  return cp;
+  if (invalid != nullptr) *invalid = true;
+  return 0xFFFD;
 }
 
 // The last code point of `s` (0 when empty).
@@ -98,13 +115,14 @@ std::string CollapseSpaces(std::string_view s) {
   bool space = false;
   for (size_t i = 0; i < s.size();) {
     int len = 1;
-    char32_t cp = DecodeAt(s, i, len);
+    bool invalid = false;
+    char32_t cp = DecodeAt(s, i, len, &invalid);
     if (cp < 0x80 ? IsAsciiSpace(static_cast<char>(cp)) : (cp == 0xA0 || cp == 0x3000)) {
       space = !out.empty();
     } else {
       if (space) out.push_back(' ');
       space = false;
-      out.append(s.substr(i, len));
+      out.append(invalid ? kReplacementCharacter : s.substr(i, len));
     }
     i += len;
   }
@@ -899,7 +917,9 @@ void TextBuilder::AppendText(std::string_view text, std::string_view raw, int64_
   size_t r = 0;  // position in raw, kept roughly in step with text for offsets
   for (size_t i = 0; i < text.size();) {
     int len = 1;
-    char32_t cp = DecodeAt(text, i, len);
+    bool invalid = false;
+    char32_t cp = DecodeAt(text, i, len, &invalid);
+    const std::string_view character = invalid ? kReplacementCharacter : text.substr(i, len);
     // Offset of this character in the source: step over "\r" and entities.
     int64_t source = -1;
     if (track_ && raw_offset >= 0 && !raw.empty()) {
@@ -928,7 +948,7 @@ void TextBuilder::AppendText(std::string_view text, std::string_view raw, int64_
     bool space = cp < 0x80 ? IsAsciiSpace(static_cast<char>(cp)) : cp == 0xA0;
     if (pre && (cp == '\n' || cp == '\t' || cp == ' ')) {
       Flush(cp);
-      Put(text.substr(i, len), source);
+      Put(character, source);
     } else if (space) {
       if (pending_ <= kSpace) {
         if (pending_ == kNone) pending_space_had_newline_ = false;
@@ -937,7 +957,7 @@ void TextBuilder::AppendText(std::string_view text, std::string_view raw, int64_
       }
     } else {
       Flush(cp);
-      Put(text.substr(i, len), source);
+      Put(character, source);
     }
     i += len;
   }

@@ -519,5 +519,36 @@ TEST(ExtractArticleTest, MapsReplacedInvalidBytesToThemselvesAndStaysInsideTheIn
   EXPECT_EQ(cp.size(), offsets.size() + 1);
 }
 
+TEST(ExtractArticleTest, WritesAnOverflowedCharacterReferenceAsReplacementCharacters) {
+  // Found by fuzz/html_article_fuzzer: gumbo 0.10 computes "&#xFFFFFFF3" in
+  // an int that overflows and writes one raw byte (0xF3), so valid UTF-8 in
+  // gave ill-formed UTF-8 out, in the text and in the title.
+  const std::string prose = "This paragraph is long enough to be read as the article, "
+                            "with a few commas, and more words after them. ";
+  const std::string html = "<html><head><title>T &#xFFFFFFF3 x</title></head><body><article><p>" +
+                           prose + "a&#xFFFFFFF3 b &#x110000; c" + prose +
+                           "</p></article></body></html>";
+  std::vector<int64_t> offsets;
+  const Article a = ExtractArticle(html, kUrl, &offsets);
+  for (const std::string* field : {&a.text, &a.title}) {
+    ASSERT_FALSE(field->empty());
+    EXPECT_EQ(CodePointByteOffsets(*field).back(), static_cast<int64_t>(field->size()));
+    int64_t bytes = 0;
+    for (size_t i = 0; i < field->size(); i += std::max(1, Utf8SequenceLength((*field)[i]))) {
+      const int len = Utf8SequenceLength(static_cast<unsigned char>((*field)[i]));
+      ASSERT_LE(i + len, field->size()) << *field;
+      for (int k = 1; k < len; ++k) {
+        ASSERT_EQ(static_cast<unsigned char>((*field)[i + k]) & 0xC0, 0x80) << *field;
+      }
+      ASSERT_TRUE(len > 1 || static_cast<unsigned char>((*field)[i]) < 0x80) << *field;
+      bytes += len;
+    }
+    EXPECT_EQ(bytes, static_cast<int64_t>(field->size()));
+  }
+  EXPECT_NE(a.text.find("a\xEF\xBF\xBD b \xEF\xBF\xBD c"), std::string::npos)
+      << ::testing::PrintToString(a.text);
+  EXPECT_EQ(static_cast<int64_t>(offsets.size()), CodePointCount(a.text));
+}
+
 }  // namespace
 }  // namespace newsclaim::extract

@@ -165,6 +165,58 @@ void AddSentence(const icu::Normalizer2& nfkc, std::u32string_view paragraph,
   out->push_back(std::move(sentence));
 }
 
+bool IsDigit(char32_t c) {
+  return (c >= U'0' && c <= U'9') || (c >= U'\uFF10' && c <= U'\uFF19');
+}
+
+// True if a piece of an overlong sentence may end after text[pos - 1]: a
+// Japanese clause mark not inside a number (２６，０００), or ASCII
+// punctuation followed by white space (not "260,000", "3:30", "https:").
+bool IsPieceBoundary(std::u32string_view text, int64_t pos) {
+  static constexpr std::u32string_view kWide = U"、。，；：！？";
+  static constexpr std::u32string_view kAscii = U",;:!?";
+  const char32_t c = text[pos - 1];
+  const char32_t next = text[pos];
+  if (kWide.find(c) != std::u32string_view::npos) return !IsDigit(next);
+  return kAscii.find(c) != std::u32string_view::npos && IsSpace(next);
+}
+
+// Where the piece of text[start, ...) that may run to `limit` (< the end of
+// the sentence) ends: after the last clause boundary in the final quarter
+// before `limit`, else after the last white space there, else at `limit`
+// moved back to a normalization boundary.
+int64_t PieceEnd(const icu::Normalizer2& nfkc, std::u32string_view text,
+                 int64_t start, int64_t limit) {
+  const int64_t window_start = std::max(start + 1, limit - kMaxSentenceCodePoints / 4);
+  for (int64_t pos = limit; pos > window_start; --pos) {
+    if (IsPieceBoundary(text, pos)) return pos;
+  }
+  for (int64_t pos = limit; pos > window_start; --pos) {
+    if (IsSpace(text[pos - 1])) return pos;
+  }
+  for (int64_t pos = limit; pos > window_start; --pos) {
+    if (nfkc.hasBoundaryBefore(text[pos])) return pos;
+  }
+  return limit;
+}
+
+// Appends the trimmed sentence paragraph[start, end) to `out`, cut into
+// pieces of at most kMaxSentenceCodePoints (see Split()).
+void AddSentences(const icu::Normalizer2& nfkc, std::u32string_view paragraph,
+                  int64_t paragraph_cp, int64_t start, int64_t end,
+                  int paragraph_index, std::vector<Sentence>* out) {
+  while (start < end && IsSpace(paragraph[start])) ++start;
+  while (end > start && IsSpace(paragraph[end - 1])) --end;
+  while (end - start > kMaxSentenceCodePoints) {
+    const int64_t cut =
+        PieceEnd(nfkc, paragraph, start, start + kMaxSentenceCodePoints);
+    AddSentence(nfkc, paragraph, paragraph_cp, start, cut, paragraph_index, out);
+    start = cut;
+    while (start < end && IsSpace(paragraph[start])) ++start;
+  }
+  AddSentence(nfkc, paragraph, paragraph_cp, start, end, paragraph_index, out);
+}
+
 }  // namespace
 
 StatusOr<SentenceSplitter> SentenceSplitter::Create() {
@@ -222,8 +274,8 @@ std::vector<Sentence> SentenceSplitter::Split(std::string_view text) {
       int32_t start = breaker.first();
       for (int32_t end = breaker.next(); end != icu::BreakIterator::DONE;
            start = end, end = breaker.next()) {
-        AddSentence(*icu_->nfkc, paragraph, static_cast<int64_t>(p),
-                    cp_of_unit[start], cp_of_unit[end], paragraph_index, &out);
+        AddSentences(*icu_->nfkc, paragraph, static_cast<int64_t>(p),
+                     cp_of_unit[start], cp_of_unit[end], paragraph_index, &out);
       }
       ++paragraph_index;
     }

@@ -16,6 +16,14 @@
 
 namespace newsclaim::extract {
 
+// The longest sentence Split() returns, in code points of the article text.
+// Claim assembly looks at every pair of figures and names in a sentence, so
+// one endless "sentence" (a hostile page, a table flattened without
+// punctuation) would cost time quadratic in its length; no sentence of the
+// corpus or of ../shared/data comes near 2,000 code points (the longest
+// measured is given in docs/hardening.md, "Limits").
+inline constexpr int64_t kMaxSentenceCodePoints = 2000;
+
 // One sentence of an article. Normalized offsets are code points into
 // `normalized`; article offsets are code points into the article text.
 struct Sentence {
@@ -66,6 +74,13 @@ class SentenceSplitter {
   // paragraph ICU's sentence rules apply (UAX #29), which end sentences at
   // 。！？ as well as at . ! ? followed by space. Leading and trailing
   // white space is trimmed and empty sentences are dropped.
+  //
+  // A sentence longer than kMaxSentenceCodePoints is cut into pieces of at
+  // most that many code points: each piece ends after the last clause
+  // boundary (、，, ；; ：:) in its final quarter, else after the last white
+  // space there, else at the limit itself (moved back to a normalization
+  // boundary, so a base character keeps its combining marks). Pieces keep
+  // the sentence's paragraph and are trimmed like sentences.
   std::vector<Sentence> Split(std::string_view text);
 
  private:

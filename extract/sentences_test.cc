@@ -120,6 +120,86 @@ TEST(SentencesTest, HalfWidthKatakanaWithVoicingMarkFoldsIntoOneCharacter) {
   EXPECT_EQ(sentences[0].ToArticleSpan(0, 3), (std::pair<int64_t, int64_t>{0, 5}));
 }
 
+// `count` copies of `unit`.
+std::string Repeat(const std::string& unit, int count) {
+  std::string out;
+  for (int i = 0; i < count; ++i) out += unit;
+  return out;
+}
+
+TEST(SentencesTest, KeepsASentenceOfExactlyTheLengthLimitWhole) {
+  SentenceSplitter splitter = MakeSplitter();
+  // kMaxSentenceCodePoints code points, the full stop included, with
+  // clause marks and spaces a cut could have used.
+  const std::string text =
+      Repeat("あ", 1000) + "、" + Repeat("a", 500) + " " +
+      Repeat("い", static_cast<int>(kMaxSentenceCodePoints) - 1503) + "。";
+  ASSERT_EQ(CodePointCount(text), kMaxSentenceCodePoints);
+  std::vector<Sentence> sentences = splitter.Split(text);
+  ASSERT_EQ(sentences.size(), 1u);
+  EXPECT_EQ(sentences[0].text, text);
+}
+
+TEST(SentencesTest, CutsALongerSentenceAfterTheLastClauseMarkOrSpaceNearTheLimit) {
+  SentenceSplitter splitter = MakeSplitter();
+  const int limit = static_cast<int>(kMaxSentenceCodePoints);
+  struct Case {
+    std::string name;
+    std::string input;
+    std::vector<std::string> pieces;
+  };
+  const std::vector<Case> cases = {
+      {"one code point over: a hard cut at the limit", Repeat("あ", limit + 1),
+       {Repeat("あ", limit), "あ"}},
+      {"after the last 、 in the final quarter",
+       Repeat("あ", 1600) + "、" + Repeat("い", 300) + "、" + Repeat("う", 200),
+       {Repeat("あ", 1600) + "、" + Repeat("い", 300) + "、", Repeat("う", 200)}},
+      {"a clause mark before the final quarter is too far back: a hard cut",
+       Repeat("あ", 100) + "、" + Repeat("い", limit),
+       {Repeat("あ", 100) + "、" + Repeat("い", limit - 101), Repeat("い", 101)}},
+      {"English: after a comma followed by a space, not inside 260,000",
+       Repeat("a", 1700) + ", " + Repeat("b", 200) + " 260,000 " + Repeat("c", 300),
+       {Repeat("a", 1700) + ",", Repeat("b", 200) + " 260,000 " + Repeat("c", 300)}},
+      {"not inside a full-width number: after the space before it",
+       Repeat("あ", 1800) + " ２６，０００" + Repeat("い", 300),
+       {Repeat("あ", 1800), "２６，０００" + Repeat("い", 300)}},
+      {"a base character keeps its combining mark",
+       Repeat("あ", limit - 1) + "か\u3099" + Repeat("い", 10),
+       {Repeat("あ", limit - 1), "か\u3099" + Repeat("い", 10)}},
+  };
+  for (const Case& c : cases) {
+    std::vector<Sentence> sentences = splitter.Split(c.input);
+    EXPECT_EQ(Texts(sentences), c.pieces) << c.name;
+    for (const Sentence& s : sentences) {
+      EXPECT_EQ(Slice(c.input, s.cp_start, s.cp_end), s.text) << c.name;
+      EXPECT_EQ(s.paragraph, 0) << c.name;
+    }
+  }
+}
+
+TEST(SentencesTest, AHugeSentenceBecomesPiecesWithinTheLimitThatCoverItInOrder) {
+  SentenceSplitter splitter = MakeSplitter();
+  std::string text = "前の文。\n";
+  for (int i = 0; i < 4000; ++i) text += "NVIDIAは韓国に" + std::to_string(i) + "万枚を供給、";
+  text += "\n次の段落。";
+  std::vector<Sentence> sentences = splitter.Split(text);
+  ASSERT_GT(sentences.size(), 30u);
+  EXPECT_EQ(sentences.front().text, "前の文。");
+  EXPECT_EQ(sentences.back().text, "次の段落。");
+  EXPECT_EQ(sentences.back().paragraph, 2);
+  std::string joined;
+  for (size_t i = 1; i + 1 < sentences.size(); ++i) {
+    const Sentence& s = sentences[i];
+    EXPECT_LE(s.cp_end - s.cp_start, kMaxSentenceCodePoints);
+    EXPECT_EQ(s.paragraph, 1);
+    EXPECT_EQ(sentences[i - 1].cp_end + (i == 1 ? 1 : 0), s.cp_start) << i;
+    // Every piece ends at a clause mark, so no figure is cut in two.
+    EXPECT_TRUE(s.text.ends_with("、")) << i;
+    joined += s.text;
+  }
+  EXPECT_EQ(text, "前の文。\n" + joined + "\n次の段落。");
+}
+
 TEST(SentencesTest, EmptyAndBlankTextGiveNoSentences) {
   SentenceSplitter splitter = MakeSplitter();
   EXPECT_TRUE(splitter.Split("").empty());

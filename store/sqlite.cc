@@ -2,6 +2,9 @@
 
 #include <sqlite3.h>
 
+#include <cerrno>
+#include <cstring>
+
 namespace newsclaim::store::internal {
 namespace {
 
@@ -21,6 +24,49 @@ std::string Excerpt(std::string_view sql) {
   }
   const size_t first = text.find_first_not_of(' ');
   return first == std::string::npos ? text : text.substr(first);
+}
+
+bool IsDiskFullErrno(int error) {
+  return error == ENOSPC || error == EFBIG || error == EDQUOT;
+}
+
+// ENOSPC, EFBIG or EDQUOT if the OS call behind the last error on `db`
+// failed with one, else 0. sqlite3_system_errno() is asked first, but the
+// unix VFS answers it with the errno of a later call (0 after a failed
+// write, in SQLite 3.40), so the errno each file kept for itself is asked
+// too (SQLITE_FCNTL_LAST_ERRNO): the main database file's, and that of its
+// rollback journal or WAL file, whichever the failed write went to.
+int DiskFullErrno(sqlite3* db) {
+  const int system_errno = sqlite3_system_errno(db);
+  if (IsDiskFullErrno(system_errno)) return system_errno;
+  int main_errno = 0;
+  if (sqlite3_file_control(db, "main", SQLITE_FCNTL_LAST_ERRNO, &main_errno) == SQLITE_OK &&
+      IsDiskFullErrno(main_errno)) {
+    return main_errno;
+  }
+  sqlite3_file* journal = nullptr;
+  int journal_errno = 0;
+  if (sqlite3_file_control(db, "main", SQLITE_FCNTL_JOURNAL_POINTER, &journal) == SQLITE_OK &&
+      journal != nullptr && journal->pMethods != nullptr &&
+      journal->pMethods->xFileControl(journal, SQLITE_FCNTL_LAST_ERRNO, &journal_errno) ==
+          SQLITE_OK &&
+      IsDiskFullErrno(journal_errno)) {
+    return journal_errno;
+  }
+  return 0;
+}
+
+// "disk full (REASON): " when SQLite failed for want of room, else "".
+// SQLite reports ENOSPC as SQLITE_FULL ("database or disk is full") but
+// EFBIG (RLIMIT_FSIZE, or the file system's largest file) and EDQUOT (a
+// quota) as a plain SQLITE_IOERR_WRITE ("disk I/O error"): to the user all
+// three are a full disk.
+std::string DiskFull(int rc, sqlite3* db) {
+  const int primary = rc & 0xff;
+  if (primary != SQLITE_IOERR && primary != SQLITE_FULL) return "";
+  const int error = DiskFullErrno(db);
+  if (error != 0) return std::string("disk full (") + std::strerror(error) + "): ";
+  return primary == SQLITE_FULL ? "disk full: " : "";
 }
 
 }  // namespace
@@ -157,6 +203,7 @@ StatusOr<Statement> Connection::Prepare(std::string_view sql) {
 
 Status Connection::Error(int rc, std::string_view sql) const {
   std::string message = "sqlite: ";
+  message += DiskFull(rc, db_);
   message += sqlite3_errmsg(db_);
   message += " (";
   message += sqlite3_errstr(rc);

@@ -401,7 +401,8 @@ TEST_F(CrashSafetyTest, FileSizeLimitEndsIngestWithAnIoErrorAndAnIntactDatabase)
   // RLIMIT_FSIZE just above the database's size after the first pages: the
   // WAL and the database can hold a page or two more, not twenty. A write
   // past the limit fails with EFBIG, which SQLite reports as a disk I/O
-  // error (a real full disk, ENOSPC, is the next test).
+  // error and the store as a full disk (a real full disk, ENOSPC, is the
+  // next test).
   TempDir work;
   const std::string db = work.path() + "/full.db";
   const std::vector<std::string> pages = CorpusPages();
@@ -415,7 +416,7 @@ TEST_F(CrashSafetyTest, FileSizeLimitEndsIngestWithAnIoErrorAndAnIntactDatabase)
   }
   const rlim_t limit =
       static_cast<rlim_t>(fs::file_size(work.path() + "/probe.db")) + 64 * 1024;
-  CheckFullDisk(db, db + ".log", limit, {"disk I/O error"});
+  CheckFullDisk(db, db + ".log", limit, {"disk full (File too large)"});
 
   // With room again, the same ingest finishes the work.
   std::vector<std::string> rest = {NewsclaimBinary(), "--db", db, "ingest"};
@@ -452,7 +453,7 @@ TEST_F(CrashSafetyTest, FullTmpfsEndsIngestWithDiskFullAndAnIntactDatabase) {
     ~Unmount() { umount(path.c_str()); }
   } unmount{mount_point};
   const std::string db = mount_point + "/full.db";
-  CheckFullDisk(db, work.path() + "/full.log", 0, {"database or disk is full"});
+  CheckFullDisk(db, work.path() + "/full.log", 0, {"disk full", "database or disk is full"});
   // Room again: the database moves to a real disk, the ingest finishes.
   const std::string moved = work.path() + "/moved.db";
   fs::copy_file(db, moved);

@@ -9,6 +9,8 @@
 //   - `query` filters holding quotes, LIKE wildcards, control characters,
 //     emoji and bidi marks: they are bound as values (no SQL error, no
 //     injection, no wildcard matching) and still find what they name;
+//   - one sentence of 2,000 figures (about 100 KB) given to `ingest` ends
+//     well within a timeout with every figure a claim;
 //   - crawl limits at their edges, against tests/testdata/hardening/
 //     serve_limits.py on 127.0.0.1: a redirect chain of exactly
 //     max_redirects (10) is followed and one more is a recorded failure; a
@@ -467,6 +469,45 @@ TEST_F(HostileQueryTest, EveryTextFilterBindsOddStringsAsPlainValues) {
   EXPECT_TRUE(contains_found_some);
   EXPECT_EQ(Count(db_, "SELECT count(*) FROM claims"), claims_before);
   EXPECT_EQ(Rows(db_, "PRAGMA integrity_check"), std::vector<std::string>{"ok"});
+}
+
+// ---- one endless sentence ------------------------------------------------------------
+
+// A page whose article is one sentence of 2,000 supply deals joined by 、
+// (about 100 KB). Claim assembly used to take time cubic in the figures of
+// a sentence: 56 s for 400 deals, and no end in sight for 2,000. Now the
+// sentence is cut into pieces of at most 2,000 code points (at a 、) and
+// each piece's figures share one scan of its topics.
+TEST(HostileSentenceTest, IngestOfOneSentenceOfTwoThousandDealsEndsAndKeepsEveryFigure) {
+  constexpr int kDeals = 2000;
+  constexpr int kTimeoutSeconds = 120;  // a few seconds in a Debug build
+  TempDir work;
+  std::string sentence;
+  for (int i = 0; i < kDeals; ++i) {
+    if (i > 0) sentence += "、";
+    sentence += "NVIDIAは韓国に" + std::to_string(i % 90 + 1) + "万枚のGPUを供給する";
+  }
+  const fs::path page = fs::path(work.path()) / "long-sentence.html";
+  WriteFile(page,
+            "<!DOCTYPE html><html lang=\"ja\"><head><meta charset=\"utf-8\">"
+            "<title>長い一文</title></head><body><article><h1>長い一文</h1><p>" +
+                sentence + "。</p></article></body></html>");
+  ASSERT_GT(fs::file_size(page), 95000u);
+
+  const std::string db = work.path() + "/claims.db";
+  const Outcome outcome = RunWithTimeout({NewsclaimBinary(), "--db", db, "ingest", page.string()},
+                                         work.path() + "/ingest.log", kTimeoutSeconds);
+  ASSERT_FALSE(outcome.timed_out) << "ingest of one long sentence ran past " << kTimeoutSeconds
+                                  << " s";
+  ASSERT_EQ(outcome.signal, 0) << outcome.log;
+  EXPECT_EQ(outcome.exit_code, 0) << outcome.log;
+  EXPECT_EQ(Count(db, "SELECT count(*) FROM pages WHERE url = ?1", {FileUrl(page)}), 1);
+  // Every deal is a claim about South Korea supplied by NVIDIA: the cuts
+  // fall between figures, never through one.
+  EXPECT_EQ(Count(db, "SELECT count(*) FROM claims WHERE kind = 'gpu_count' AND "
+                      "subject = 'South Korea' AND counterparty = 'NVIDIA'"),
+            kDeals);
+  EXPECT_EQ(Count(db, "SELECT count(*) FROM claims"), kDeals);
 }
 
 // ---- crawl limits at their edges ---------------------------------------------------
