@@ -65,7 +65,7 @@ ExtractedPage ExtractionWorker::Extract(Page page) {
   const int64_t start = SteadyNowNs();
   extracted.article = extract::ExtractArticle(page.html, page.url);
   const int64_t parsed = SteadyNowNs();
-  extracted.claims = extractor.Extract(extracted.article, page.url);
+  extracted.claims = extractor.Extract(extracted.article, page.url, &extracted.warnings);
   times.article_ns += parsed - start;
   times.claims_ns += SteadyNowNs() - parsed;
   extracted.page = std::move(page);
@@ -138,8 +138,14 @@ Status PagePipeline::Store(const ExtractedPage& extracted) {
   // not leave a page that looks finished but has no claims.
   RETURN_IF_ERROR(db_.InTransaction([&]() -> Status {
     ASSIGN_OR_RETURN(int64_t page_id, db_.UpsertPage(extracted.page, extracted.article));
+    for (const std::string& warning : extracted.warnings) {
+      RETURN_IF_ERROR(db_.RecordFailure(extracted.page.url, "warning", warning));
+    }
     return db_.ReplaceClaims(page_id, extracted.claims, rules_.fingerprint);
   }));
+  for (const std::string& warning : extracted.warnings) {
+    LogWarning(extracted.page.url + ": " + warning);
+  }
   times_.store_ns += SteadyNowNs() - start;
   ++tally_.pages;
   tally_.claims += static_cast<int>(extracted.claims.size());

@@ -46,6 +46,9 @@ struct ExtractedPage {
   Page page;
   Article article;
   std::vector<Claim> claims;
+  // What the extractor could not do in full (a page past the figure limit),
+  // stored with the page as "warning" rows of `failures`.
+  std::vector<std::string> warnings;
 };
 
 // Time by stage, in nanoseconds of the threads that ran it (summed over

@@ -510,6 +510,37 @@ TEST(HostileSentenceTest, IngestOfOneSentenceOfTwoThousandDealsEndsAndKeepsEvery
   EXPECT_EQ(Count(db, "SELECT count(*) FROM claims"), kDeals);
 }
 
+TEST(HostileSentenceTest, APagePastTheFigureLimitIsStoredWithAWarningRow) {
+  // 5,200 figures in short sentences: past extract::kMaxPageMentions (5,000)
+  // the rest of the page is not read, and the store says so.
+  constexpr int kFigures = 5200;
+  TempDir work;
+  std::string text;
+  for (int i = 0; i < kFigures; ++i) {
+    text += "NVIDIAは韓国に" + std::to_string(i % 90 + 1) + "万枚のGPUを供給する。";
+  }
+  const fs::path page = fs::path(work.path()) / "many-figures.html";
+  WriteFile(page,
+            "<!DOCTYPE html><html lang=\"ja\"><head><meta charset=\"utf-8\">"
+            "<title>数字の多いページ</title></head><body><article><h1>数字</h1><p>" +
+                text + "</p></article></body></html>");
+  const std::string db = work.path() + "/claims.db";
+  const Outcome outcome = RunWithTimeout({NewsclaimBinary(), "--db", db, "ingest", page.string()},
+                                         work.path() + "/ingest.log", 300);
+  ASSERT_FALSE(outcome.timed_out);
+  ASSERT_EQ(outcome.signal, 0) << outcome.log;
+  EXPECT_EQ(outcome.exit_code, 0) << outcome.log;  // a warning is not a failure
+  EXPECT_EQ(Count(db, "SELECT count(*) FROM pages WHERE url = ?1", {FileUrl(page)}), 1);
+  EXPECT_EQ(Count(db, "SELECT count(*) FROM claims"), 5000);
+  EXPECT_EQ(Count(db,
+                  "SELECT count(*) FROM failures WHERE url = ?1 AND stage = 'warning' AND "
+                  "reason LIKE 'more than 5000 figures: the text from code point % was not "
+                  "read for claims'",
+                  {FileUrl(page)}),
+            1);
+  EXPECT_NE(outcome.log.find("more than 5000 figures"), std::string::npos) << outcome.log;
+}
+
 // ---- crawl limits at their edges ---------------------------------------------------
 
 class LimitServer {
