@@ -390,6 +390,9 @@ struct Transfer {
   char error_buffer[CURL_ERROR_SIZE] = {};
   CompressedStreamCheck check;
   Clock::time_point retry_at{};
+  // The exchange in progress, until a next request shows it was a redirect.
+  RedirectHop exchange;
+  bool exchange_is_redirect = false;  // its status is 3xx: keep its raw body
 };
 
 // Bodies arrive here after libcurl's content decoding, so the limit counts
@@ -415,6 +418,11 @@ size_t ReadHeaderLine(char* data, size_t size, size_t count, void* user) {
   std::string_view line(data, bytes);
   FetchResponse& response = transfer->response;
   if (StartsWithNoCase(line, "HTTP/")) {
+    // "HTTP/1.1 301 Moved" or "HTTP/2 301".
+    const size_t space = line.find(' ');
+    transfer->exchange_is_redirect =
+        space != std::string_view::npos && space + 1 < line.size() && line[space + 1] == '3';
+    transfer->exchange.raw_body.clear();
     response.response_head.clear();
     response.content_type.clear();
     response.etag.clear();
@@ -440,10 +448,16 @@ size_t ReadHeaderLine(char* data, size_t size, size_t count, void* user) {
 // libcurl reports the request head it sent (CURLINFO_HEADER_OUT; the last
 // one belongs to the final request) and the raw body bytes it received
 // (CURLINFO_DATA_IN, before content decoding) through the debug callback.
-int RecordDebug(CURL*, curl_infotype type, char* data, size_t size, void* user) {
+int RecordDebug(CURL* easy, curl_infotype type, char* data, size_t size, void* user) {
   auto* transfer = static_cast<Transfer*>(user);
   if (type == CURLINFO_DATA_IN) {
     transfer->check.Feed(data, size, transfer->options->max_body_bytes);
+    std::string& raw = transfer->exchange.raw_body;
+    if (transfer->exchange_is_redirect) {
+      const size_t room = kMaxRedirectBodyBytes - raw.size();
+      raw.append(data, std::min(size, room));
+      if (size > room) transfer->exchange.body_truncated = true;
+    }
     return 0;
   }
   if (type != CURLINFO_HEADER_OUT) return 0;
@@ -455,7 +469,29 @@ int RecordDebug(CURL*, curl_infotype type, char* data, size_t size, void* user) 
       space != std::string_view::npos && space > 0 && space < 10 &&
       chunk.substr(0, space).find_first_not_of("ABCDEFGHIJKLMNOPQRSTUVWXYZ") ==
           std::string_view::npos;
-  if (starts_request || head.empty()) head.clear();
+  if (starts_request && !head.empty() && !transfer->response.response_head.empty()) {
+    // libcurl follows a redirect: the exchange so far was one hop.
+    RedirectHop& hop = transfer->exchange;
+    hop.request_head = std::move(head);
+    hop.response_head = std::move(transfer->response.response_head);
+    transfer->response.response_head.clear();
+    transfer->response.redirects.push_back(std::move(hop));
+    hop = RedirectHop{};
+  }
+  if (starts_request || head.empty()) {
+    head.clear();
+    RedirectHop& next = transfer->exchange;
+    next.raw_body.clear();
+    next.fetched_at = IsoNowUtc();
+    char* url = nullptr;
+    next.url = curl_easy_getinfo(easy, CURLINFO_EFFECTIVE_URL, &url) == CURLE_OK && url != nullptr
+                   ? url
+                   : transfer->request.url;
+    char* ip = nullptr;
+    if (curl_easy_getinfo(easy, CURLINFO_PRIMARY_IP, &ip) == CURLE_OK && ip != nullptr) {
+      next.remote_ip = ip;
+    }
+  }
   head.append(chunk);
   return 0;
 }
@@ -487,6 +523,8 @@ bool ConfigureTransfer(Transfer& transfer, CURLSH* share) {
   transfer.body_too_large = false;
   transfer.error_buffer[0] = '\0';
   transfer.check.Reset(true);
+  transfer.exchange = RedirectHop{};
+  transfer.exchange_is_redirect = false;
 
   transfer.easy = curl_easy_init();
   if (transfer.easy == nullptr) {

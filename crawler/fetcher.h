@@ -25,6 +25,22 @@ struct FetchRequest {
 
 // What came back. Expected outcomes (404, 304, a timeout) are data here, not
 // errors: `error` is empty exactly when a complete response arrived.
+// One exchange of a request that libcurl followed on to another URL (a 3xx
+// with Location), kept for WARC as it went over the wire.
+struct RedirectHop {
+  std::string url;            // the URL requested
+  std::string request_head;   // request line + headers as sent
+  std::string response_head;  // status line + headers as received
+  std::string raw_body;       // the bytes after the head as received (framing and coding kept;
+                              // at most kMaxRedirectBodyBytes)
+  std::string fetched_at;     // ISO 8601 UTC
+  std::string remote_ip;
+  bool body_truncated = false;  // raw_body was cut at kMaxRedirectBodyBytes
+};
+
+// A redirect's body is a short note; more than this is cut.
+inline constexpr size_t kMaxRedirectBodyBytes = 64 * 1024;
+
 struct FetchResponse {
   int http_status = 0;            // 0 when the transfer failed
   std::string final_url;          // after redirects
@@ -44,6 +60,8 @@ struct FetchResponse {
   // fetched_at: WARC keeps every request and response. Attempts that got no
   // HTTP response (a refused connection) have nothing to keep.
   std::vector<FetchResponse> earlier_attempts;
+  // The redirects followed on the way to this response, in order.
+  std::vector<RedirectHop> redirects;
 };
 
 struct FetcherOptions {

@@ -293,6 +293,34 @@ TEST_F(FetcherTest, KeepsTheResponsesOfEarlierAttemptsForWarc) {
   EXPECT_TRUE(fetcher->Fetch({server_.Url("/index.html"), "", ""}).earlier_attempts.empty());
 }
 
+TEST_F(FetcherTest, KeepsEachRedirectHopAsItWentOverTheWire) {
+  auto fetcher = MakeFetcher();
+  const std::string first = server_.Url("/redirect?to=/redirect?to=/index.html&body=moved");
+  FetchResponse response = fetcher->Fetch({first, "", ""});
+  ASSERT_EQ(response.http_status, 200);
+  EXPECT_EQ(response.final_url, server_.Url("/index.html"));
+  EXPECT_EQ(response.response_head.find(" 301"), std::string::npos) << response.response_head;
+  EXPECT_TRUE(response.request_head.starts_with("GET /index.html ")) << response.request_head;
+  ASSERT_EQ(response.redirects.size(), 2u);
+  const RedirectHop& one = response.redirects[0];
+  EXPECT_EQ(one.url, first);
+  EXPECT_TRUE(one.request_head.starts_with("GET /redirect?to=/redirect?to=/index.html&body=moved "))
+      << one.request_head;
+  EXPECT_TRUE(one.response_head.starts_with("HTTP/1.")) << one.response_head;
+  EXPECT_NE(one.response_head.find(" 301 "), std::string::npos) << one.response_head;
+  EXPECT_NE(one.response_head.find("Location: /redirect?to=/index.html\r\n"), std::string::npos);
+  EXPECT_TRUE(one.response_head.ends_with("\r\n\r\n"));
+  EXPECT_EQ(one.raw_body, "moved");
+  EXPECT_FALSE(one.body_truncated);
+  EXPECT_FALSE(one.fetched_at.empty());
+  const RedirectHop& two = response.redirects[1];
+  EXPECT_EQ(two.url, server_.Url("/redirect?to=/index.html"));
+  EXPECT_TRUE(two.request_head.starts_with("GET /redirect?to=/index.html ")) << two.request_head;
+  EXPECT_EQ(two.raw_body, "");
+
+  EXPECT_TRUE(fetcher->Fetch({server_.Url("/index.html"), "", ""}).redirects.empty());
+}
+
 TEST_F(FetcherTest, DoesNotRetryWhenRetryAfterExceedsTheLongestWait) {
   FetcherOptions options;
   options.max_retry_wait_ms = 500;

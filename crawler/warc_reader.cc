@@ -788,11 +788,13 @@ StatusOr<HttpResponse> ParseHttpResponse(std::string_view block) {
   return response;
 }
 
+}  // namespace
+
 // RFC 9112 section 7.1. A body whose first line is no chunk size was
 // de-chunked by its writer, header notwithstanding: taken as it is. A body
 // that ends after a complete chunk without the last-chunk is accepted (the
 // data is all there); one that breaks inside a chunk is not.
-StatusOr<std::string> Dechunk(std::string_view body) {
+StatusOr<std::string> DechunkHttpBody(std::string_view body) {
   std::string out;
   size_t pos = 0;
   bool first = true;
@@ -834,6 +836,8 @@ StatusOr<std::string> Dechunk(std::string_view body) {
     }
   }
 }
+
+namespace {
 
 // Inflates `data` with zlib `window_bits` (15+16 gzip, 15 zlib, -15 raw
 // deflate), stopping as soon as the output passes the limit.
@@ -968,7 +972,7 @@ Conversion PageFromRecord(const WarcRecord& record, const std::string& path) {
 
     body = std::string(parsed->body);
     if (ToLower(parsed->Header("Transfer-Encoding")).find("chunked") != std::string::npos) {
-      StatusOr<std::string> dechunked = Dechunk(body);
+      StatusOr<std::string> dechunked = DechunkHttpBody(body);
       if (!dechunked.ok()) return Failed(dechunked.status().message());
       body = std::move(*dechunked);
     }

@@ -127,6 +127,12 @@ inline constexpr size_t kMaxWarcPageBodyBytes = 10 * 1024 * 1024;
 //    failures naming the URL.
 //  - Our own writer's records hold decoded bodies with Content-Encoding
 //    renamed X-Archive-Orig-Content-Encoding, so nothing is decoded twice.
+// An HTTP/1.1 chunked body de-chunked (RFC 9112 section 7.1). A body whose
+// first line is no chunk size was de-chunked by its writer and is returned
+// as it is; one that ends after a complete chunk without the last-chunk is
+// accepted; one that breaks inside a chunk is a Corruption error.
+StatusOr<std::string> DechunkHttpBody(std::string_view body);
+
 Status ReadWarcPages(
     const std::filesystem::path& path, const std::function<Status(Page)>& on_page,
     const std::function<void(const std::string& where, const std::string& reason)>& on_failure);

@@ -11,6 +11,8 @@
 #include <system_error>
 #include <vector>
 
+#include "crawler/warc_reader.h"
+
 namespace newsclaim::crawler {
 namespace {
 
@@ -184,6 +186,26 @@ std::string BuildRecord(const std::vector<std::pair<std::string, std::string>>& 
   return record;
 }
 
+// Whether an HTTP/1.1 head says Transfer-Encoding: chunked.
+bool HasChunkedTransferEncoding(std::string_view head) {
+  size_t start = 0;
+  while (start < head.size()) {
+    size_t end = head.find('\n', start);
+    if (end == std::string_view::npos) end = head.size();
+    const std::string_view line = head.substr(start, end - start);
+    start = end + 1;
+    const size_t colon = line.find(':');
+    if (colon == std::string_view::npos ||
+        !EqualsNoCase(line.substr(0, colon), "transfer-encoding")) {
+      continue;
+    }
+    for (size_t i = colon + 1; i + 7 <= line.size(); ++i) {
+      if (EqualsNoCase(line.substr(i, 7), "chunked")) return true;
+    }
+  }
+  return false;
+}
+
 }  // namespace
 
 std::string WarcSha1Digest(std::string_view data) {
@@ -322,6 +344,44 @@ StatusOr<WarcLocation> WarcWriter::WriteExchange(const std::string& url,
 
 StatusOr<WarcLocation> WarcWriter::WriteOneExchange(const std::string& url,
                                                     const FetchResponse& response) {
+  // The redirects libcurl followed, as they went over the wire.
+  for (const RedirectHop& hop : response.redirects) {
+    const std::string http_response = hop.response_head + hop.raw_body;
+    const std::string hop_id = NewRecordId();
+    std::vector<std::pair<std::string, std::string>> fields = {
+        {"WARC-Type", "response"},
+        {"WARC-Record-ID", hop_id},
+        {"WARC-Date", hop.fetched_at.empty() ? UtcNow("%Y-%m-%dT%H:%M:%SZ") : hop.fetched_at},
+        {"WARC-Target-URI", hop.url},
+        {"WARC-IP-Address", hop.remote_ip},
+        {"WARC-Block-Digest", WarcSha1Digest(http_response)}};
+    // The payload is the body without its transfer coding (WARC 1.1
+    // section 5.9); a body cut short or broken gets no payload digest.
+    if (hop.body_truncated) {
+      fields.emplace_back("WARC-Truncated", "length");
+    } else if (HasChunkedTransferEncoding(hop.response_head)) {
+      StatusOr<std::string> payload = DechunkHttpBody(hop.raw_body);
+      if (payload.ok()) fields.emplace_back("WARC-Payload-Digest", WarcSha1Digest(*payload));
+    } else {
+      fields.emplace_back("WARC-Payload-Digest", WarcSha1Digest(hop.raw_body));
+    }
+    RETURN_IF_ERROR(
+        AppendRecord(BuildRecord(fields, "application/http;msgtype=response", http_response))
+            .status());
+    if (!hop.request_head.empty()) {
+      RETURN_IF_ERROR(AppendRecord(BuildRecord({{"WARC-Type", "request"},
+                                                {"WARC-Record-ID", NewRecordId()},
+                                                {"WARC-Date", hop.fetched_at},
+                                                {"WARC-Target-URI", hop.url},
+                                                {"WARC-Concurrent-To", hop_id},
+                                                {"WARC-Block-Digest",
+                                                 WarcSha1Digest(hop.request_head)}},
+                                               "application/http;msgtype=request",
+                                               hop.request_head))
+                          .status());
+    }
+  }
+
   const std::string target = response.final_url.empty() ? url : response.final_url;
   const std::string date =
       response.fetched_at.empty() ? UtcNow("%Y-%m-%dT%H:%M:%SZ") : response.fetched_at;

@@ -231,6 +231,55 @@ TEST(WarcWriterTest, WritesTheExchangesOfEarlierAttemptsFirst) {
   EXPECT_EQ(ReadMembers(ReadFile(writer->path())).size(), 9u);
 }
 
+TEST(WarcWriterTest, WritesEachRedirectHopVerbatimBeforeTheResponse) {
+  ScratchDir dir;
+  auto writer = std::move(WarcWriter::Open(dir.path())).value();
+  FetchResponse response = SampleResponse();
+  RedirectHop hop;
+  hop.url = "http://news.example.com/a";
+  hop.request_head = "GET /a HTTP/1.1\r\nHost: news.example.com\r\n\r\n";
+  hop.response_head =
+      "HTTP/1.1 301 Moved Permanently\r\nLocation: https://news.example.com/a.html\r\n"
+      "Transfer-Encoding: chunked\r\n\r\n";
+  hop.raw_body = "5\r\nmoved\r\n0\r\n\r\n";
+  hop.fetched_at = "2025-11-03T08:59:59Z";
+  hop.remote_ip = "192.0.2.7";
+  response.redirects.push_back(hop);
+  hop.body_truncated = true;
+  hop.url = "http://news.example.com/b";
+  response.redirects.push_back(hop);
+  StatusOr<WarcLocation> location = writer->WriteExchange("http://news.example.com/a", response);
+  ASSERT_TRUE(location.ok()) << location.status().ToString();
+
+  std::vector<Member> members = ReadMembers(ReadFile(writer->path()));
+  ASSERT_EQ(members.size(), 7u);  // warcinfo, 2 hops and the response, each with its request
+  for (int i : {0, 1}) {
+    Record record = ParseRecord(members[1 + 2 * i].text);
+    ASSERT_TRUE(record.well_formed);
+    EXPECT_EQ(record.fields["WARC-Type"], "response");
+    EXPECT_EQ(record.fields["WARC-Target-URI"], i == 0 ? "http://news.example.com/a"
+                                                       : "http://news.example.com/b");
+    EXPECT_EQ(record.fields["WARC-Date"], "2025-11-03T08:59:59Z");
+    // As it went over the wire: no header rewritten, framing kept.
+    EXPECT_EQ(record.block, hop.response_head + hop.raw_body);
+    EXPECT_EQ(record.fields["WARC-Block-Digest"], WarcSha1Digest(record.block));
+    EXPECT_EQ(record.fields.count("WARC-Truncated"), i == 0 ? 0u : 1u);
+    // The payload is the de-chunked body; a cut one has no digest.
+    if (i == 0) {
+      EXPECT_EQ(record.fields["WARC-Payload-Digest"], WarcSha1Digest("moved"));
+    } else {
+      EXPECT_EQ(record.fields.count("WARC-Payload-Digest"), 0u);
+    }
+    Record request = ParseRecord(members[2 + 2 * i].text);
+    EXPECT_EQ(request.fields["WARC-Type"], "request");
+    EXPECT_EQ(request.fields["WARC-Concurrent-To"], record.fields["WARC-Record-ID"]);
+    EXPECT_EQ(request.block, hop.request_head);
+  }
+  EXPECT_EQ(location->offset, members[5].offset);
+  EXPECT_EQ(ParseRecord(members[5].text).fields["WARC-Target-URI"],
+            "https://news.example.com/a.html");
+}
+
 TEST(WarcWriterTest, EachRecordInflatesOnItsOwnFromItsOffset) {
   ScratchDir dir;
   auto writer = std::move(WarcWriter::Open(dir.path())).value();

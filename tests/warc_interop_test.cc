@@ -114,8 +114,10 @@ class OurWarcFilesTest : public ::testing::Test {
     server_ = new LocalHttpServer(SourceDir() + "/corpus/site");
     db_ = dir_->path() + "/claims.db";
     warc_dir_ = dir_->path() + "/warc";
+    // "/news/2025" answers 301 to "/news/2025/": a redirect hop to keep.
     crawl_ = new ProcessResult(RunProcess({NewsclaimBinary(), "--db", db_, "crawl", "--delay-ms",
-                                           "0", "--warc-dir", warc_dir_, server_->Url("/")}));
+                                           "0", "--warc-dir", warc_dir_, server_->Url("/"),
+                                           server_->Url("/news/2025")}));
     warcio_ = new std::string(EnsureWarcio(&why_no_warcio_));
   }
 

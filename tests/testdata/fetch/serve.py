@@ -12,7 +12,8 @@ Last-Modified, honouring If-None-Match and If-Modified-Since with 304.
 Special paths:
   /gzip-bomb          50 MB of zeros, Content-Encoding: gzip (about 50 KB on the wire)
   /redirect-loop?n=N  302 to itself with n+1, forever
-  /redirect?to=PATH   301 to PATH
+  /redirect?to=PATH&body=TEXT
+                      301 to PATH, with TEXT (default none) as its body
   /slow?seconds=S     waits S seconds (default 5), then a small page
   /status/CODE        an empty response with that status (Retry-After: 1 on 429/503)
   /gzipped-page       a small HTML page sent with Content-Encoding: gzip
@@ -219,7 +220,9 @@ class Handler(http.server.BaseHTTPRequestHandler):
             n = int(query.get("n", ["0"])[0])
             return self.send_body(302, b"", headers=[("Location", "/redirect-loop?n=%d" % (n + 1))])
         if path == "/redirect":
-            return self.send_body(301, b"", headers=[("Location", query.get("to", ["/"])[0])])
+            body = query.get("body", [""])[0].encode()
+            return self.send_body(301, body, "text/plain",
+                                  headers=[("Location", query.get("to", ["/"])[0])])
         if path == "/slow":
             time.sleep(float(query.get("seconds", ["5"])[0]))
             return self.send_body(200, b"<html><body>finally</body></html>")
