@@ -447,6 +447,11 @@ Status CrawlRun::StartDocument(HostState& host) {
   ++documents_started_;
   ++host.in_flight;
   host.last_start = ++start_sequence_;
+  // The delay also separates request starts, so a host with several
+  // connections is not hit by a burst (AfterRequest then spaces a response
+  // from the next request).
+  host.next_request = std::max(host.next_request,
+                               Clock::now() + std::chrono::milliseconds(host.delay_ms));
   const uint64_t id = next_id_++;
   in_flight_[id] = InFlight{&host, false, std::move(entry), std::move(previous)};
   fetcher_.Start(id, std::move(request));

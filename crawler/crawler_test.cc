@@ -11,6 +11,7 @@
 #include <map>
 #include <regex>
 #include <sstream>
+#include <thread>
 
 #include "crawler/url.h"
 #include "tests/testdata/fetch/local_server.h"
@@ -726,6 +727,46 @@ TEST(CrawlerConcurrencyTest, OpensPerHostConnectionsToOneHost) {
   ASSERT_TRUE(stats.ok());
   EXPECT_EQ(handler.pages.size(), 4u);
   EXPECT_EQ(web.max_per_host, 3);  // the three links of the home page at once
+}
+
+TEST(CrawlerConcurrencyTest, SpacesRequestStartsByTheDelayWithSeveralConnectionsToAHost) {
+  // Several connections to one host still start requests one delay apart:
+  // politeness is per host, not per connection.
+  class StartTimes : public FakeFetcher {
+   public:
+    void Start(uint64_t id, FetchRequest request) override {
+      starts.emplace_back(request.url, Clock::now());
+      done_.push_back({id, Fetch(request)});
+    }
+    std::vector<FetchResult> Wait(int64_t timeout_ms) override {
+      if (done_.empty()) {
+        std::this_thread::sleep_for(std::chrono::milliseconds(std::min<int64_t>(timeout_ms, 5)));
+        return {};
+      }
+      return std::exchange(done_, {});
+    }
+    std::vector<std::pair<std::string, Clock::time_point>> starts;
+
+   private:
+    std::vector<FetchResult> done_;
+  };
+  StartTimes web;
+  std::vector<std::string> seeds;
+  AddSixHosts(web, &seeds);
+  RecordingHandler handler;
+  CrawlOptions options;
+  options.per_host_delay_ms = 120;
+  options.per_host_connections = 3;
+  StatusOr<CrawlStats> stats = Crawler(options, web, handler).Run({seeds[0]});
+  ASSERT_TRUE(stats.ok());
+  ASSERT_EQ(web.starts.size(), 5u);  // robots.txt, home, its three links
+  for (size_t i = 1; i < web.starts.size(); ++i) {
+    EXPECT_GE(std::chrono::duration_cast<std::chrono::milliseconds>(web.starts[i].second -
+                                                                    web.starts[i - 1].second)
+                  .count(),
+              120)
+        << web.starts[i].first;
+  }
 }
 
 TEST(CrawlerConcurrencyTest, StartsNoMoreThanMaxPagesDocuments) {
