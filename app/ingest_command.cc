@@ -13,6 +13,7 @@
 //      whatever the thread count.
 // At most kWindowPerThread pages per thread are in flight, so memory stays
 // flat however many files there are.
+#include <malloc.h>
 #include <sys/resource.h>
 
 #include <algorithm>
@@ -368,6 +369,12 @@ nlohmann::json StatsJson(size_t files, int threads, int64_t input_bytes, int64_t
       {"store", Seconds(times.store_ns)},
       {"reconcile", Seconds(times.reconcile_ns)},
   };
+  stats["reconcile_seconds"] = {
+      {"near_duplicates", reconciled.near_duplicate_seconds},
+      {"load", reconciled.load_seconds},
+      {"compare", reconciled.compare_seconds},
+      {"write", reconciled.write_seconds},
+  };
   return stats;
 }
 
@@ -399,38 +406,50 @@ int RunIngest(const IngestFlags& flags, const GlobalOptions& globals) {
   }
 
   Ingester ingester(pipeline, nullptr);
-  IngestPool pool(
+  auto pool = std::make_unique<IngestPool>(
       std::move(workers), RunJob,
       [&ingester](IngestResult result) { return ingester.Store(std::move(result)); },
       kWindowPerThread * static_cast<size_t>(threads));
-  ingester.set_pool(&pool);
+  ingester.set_pool(pool.get());
 
-  const std::vector<std::filesystem::path> files = ListInputs(flags.paths, pipeline);
-  for (size_t i = 0; i < files.size(); ++i) {
-    Status submitted = ingester.SubmitFile(files[i]);
-    if (!submitted.ok()) return ReportFatal(submitted.WithContext(files[i].string()));
-    if ((i + 1) % 1000 == 0) {
-      LogInfo("ingest: " + std::to_string(i + 1) + "/" + std::to_string(files.size()) + " files");
+  size_t file_count = 0;
+  {
+    const std::vector<std::filesystem::path> files = ListInputs(flags.paths, pipeline);
+    file_count = files.size();
+    for (size_t i = 0; i < files.size(); ++i) {
+      Status submitted = ingester.SubmitFile(files[i]);
+      if (!submitted.ok()) return ReportFatal(submitted.WithContext(files[i].string()));
+      if ((i + 1) % 1000 == 0) {
+        LogInfo("ingest: " + std::to_string(i + 1) + "/" + std::to_string(files.size()) +
+                " files");
+      }
     }
   }
-  Status finished = pool.Finish();
+  Status finished = pool->Finish();
   if (finished.ok()) finished = ingester.Flush();
   if (!finished.ok()) return ReportFatal(finished);
   const int64_t extract_wall_ns = SteadyNowNs() - run_start;
+  // The workers (a MeCab tagger, matchers and buffers each) are done: free
+  // them before reconciliation, which needs the memory.
+  StageTimes worker_times;
+  for (ExtractionWorker& worker : pool->states()) worker_times.Add(worker.Times());
+  ingester.set_pool(nullptr);
+  pool.reset();
+  malloc_trim(0);  // glibc: give the freed pages back to the system
 
   StatusOr<store::ReconcileStats> reconciled = pipeline.Reconcile();
   if (!reconciled.ok()) return ReportFatal(reconciled.status());
   const PipelineTally& tally = pipeline.tally();
-  LogInfo("ingest: " + std::to_string(files.size()) + " files, " +
+  LogInfo("ingest: " + std::to_string(file_count) + " files, " +
           std::to_string(tally.pages) + " pages stored (" + std::to_string(tally.claims) +
           " claims), " + std::to_string(tally.unchanged) + " unchanged, " +
           std::to_string(tally.failures) + " failed; " +
           std::to_string(reconciled->conflicts) + " conflicts");
 
   StageTimes times = pipeline.Times();
-  for (ExtractionWorker& worker : pool.states()) times.Add(worker.Times());
+  times.Add(worker_times);
   const nlohmann::json stats =
-      StatsJson(files.size(), threads, ingester.input_bytes(), SteadyNowNs() - run_start,
+      StatsJson(file_count, threads, ingester.input_bytes(), SteadyNowNs() - run_start,
                 extract_wall_ns, tally, *reconciled, times);
   LogDebug("ingest: stage seconds " + stats["stage_seconds"].dump());
   if (!flags.stats_json.empty()) {

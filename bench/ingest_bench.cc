@@ -272,6 +272,17 @@ int Main(int argc, char** argv) {
     }
     std::printf("\n");
   }
+  for (const char* part : {"near_duplicates", "load", "compare", "write"}) {
+    std::printf("  reconcile %-8s", part);
+    for (const nlohmann::json& stats : all_stats) {
+      const double seconds = stats.contains("reconcile_seconds")
+                                 ? stats["reconcile_seconds"].value(part, 0.0)
+                                 : 0.0;
+      const int pages = std::max(1, stats.value("pages", 1));
+      std::printf(" %8.2fs %5.2fms", seconds, 1000 * seconds / pages);
+    }
+    std::printf("\n");
+  }
   for (const nlohmann::json& stats : all_stats) {
     std::printf("threads %d: %d pages, %d claims, %d failures, %d conflicts; %lld of %lld "
                 "sentences given to MeCab\n",

@@ -14,10 +14,13 @@
 #include <sqlite3.h>
 #include <unistd.h>
 
+#include <cstdio>
 #include <filesystem>
+#include <fstream>
 #include <iostream>
 #include <memory>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "bench/generated_corpus.h"
@@ -401,11 +404,52 @@ void PreparePages() { Pages(); }
 
 }  // namespace newsclaim::extract
 
+namespace {
+
+// The console report, then each stage's pages/s as a share of the bound
+// (BM_BoundGumboPlusMecab) measured in the same run, with the load average:
+// on a shared machine the ratios hold better than the absolute figures.
+class RatioReporter : public benchmark::ConsoleReporter {
+ public:
+  void ReportRuns(const std::vector<Run>& runs) override {
+    ConsoleReporter::ReportRuns(runs);
+    for (const Run& run : runs) {
+      if (run.run_type != Run::RT_Iteration) continue;
+      auto rate = run.counters.find("pages/s");
+      if (rate != run.counters.end()) rates_.emplace_back(run.benchmark_name(), rate->second.value);
+    }
+  }
+
+  void Finalize() override {
+    ConsoleReporter::Finalize();
+    double bound = 0;
+    for (const auto& [name, rate] : rates_) {
+      if (name.rfind("BM_BoundGumboPlusMecab", 0) == 0) bound = rate;
+    }
+    std::ifstream loadavg("/proc/loadavg");
+    std::string one, five, fifteen;
+    loadavg >> one >> five >> fifteen;
+    std::printf("\nload average after the run: %s %s %s\n", one.c_str(), five.c_str(),
+                fifteen.c_str());
+    if (bound <= 0) return;
+    std::printf("%-40s %10s %10s\n", "stage", "pages/s", "x bound");
+    for (const auto& [name, rate] : rates_) {
+      std::printf("%-40s %10.0f %9.2fx\n", name.c_str(), rate, rate / bound);
+    }
+  }
+
+ private:
+  std::vector<std::pair<std::string, double>> rates_;
+};
+
+}  // namespace
+
 int main(int argc, char** argv) {
   benchmark::Initialize(&argc, argv);
   if (benchmark::ReportUnrecognizedArguments(argc, argv)) return 1;
   newsclaim::extract::PreparePages();
-  benchmark::RunSpecifiedBenchmarks();
+  RatioReporter reporter;
+  benchmark::RunSpecifiedBenchmarks(&reporter);
   benchmark::Shutdown();
   return 0;
 }

@@ -36,15 +36,19 @@ bool Lexicon::Add(std::string_view word, int value, int* existing) {
   if (folded.empty()) return true;
   int node = 0;
   for (char32_t c : folded) {
-    auto it = nodes_[node].next.find(c);
-    if (it == nodes_[node].next.end()) {
+    std::vector<std::pair<char32_t, int>>& next = nodes_[node].next;
+    auto it = std::lower_bound(next.begin(), next.end(), std::make_pair(c, -1));
+    if (it == next.end() || it->first != c) {
+      const int child = static_cast<int>(nodes_.size());
+      next.insert(it, {c, child});  // before push_back: `next` lives in nodes_
       nodes_.push_back(Node{});
-      int child = static_cast<int>(nodes_.size()) - 1;
-      nodes_[node].next.emplace(c, child);
       node = child;
     } else {
       node = it->second;
     }
+  }
+  if (folded.front() < kFirstBitmapSize) {
+    first_chars_[folded.front() >> 6] |= uint64_t{1} << (folded.front() & 63);
   }
   std::u32string normalized = DecodeUtf8(NormalizeNfkc(word));
   if (nodes_[node].word >= 0) {
@@ -91,15 +95,27 @@ bool Lexicon::Accepts(const Word& word, std::u32string_view folded,
   return true;
 }
 
+int Lexicon::Child(int node, char32_t c) const {
+  const std::vector<std::pair<char32_t, int>>& next = nodes_[node].next;
+  if (next.size() <= 8) {
+    for (const auto& [code, child] : next) {
+      if (code == c) return child;
+    }
+    return -1;
+  }
+  auto it = std::lower_bound(next.begin(), next.end(), std::make_pair(c, -1));
+  return it != next.end() && it->first == c ? it->second : -1;
+}
+
 LexiconMatch Lexicon::MatchAt(std::u32string_view folded,
                               std::u32string_view normalized,
                               int64_t pos) const {
   LexiconMatch best{pos, pos, -1};
+  if (pos >= static_cast<int64_t>(folded.size()) || !MayStartWith(folded[pos])) return best;
   int node = 0;
   for (int64_t i = pos; i < static_cast<int64_t>(folded.size()); ++i) {
-    auto it = nodes_[node].next.find(folded[i]);
-    if (it == nodes_[node].next.end()) break;
-    node = it->second;
+    node = Child(node, folded[i]);
+    if (node < 0) break;
     int word = nodes_[node].word;
     if (word >= 0 && Accepts(words_[word], folded, normalized, pos, i + 1)) {
       best = {pos, i + 1, words_[word].value};
@@ -115,14 +131,10 @@ LexiconMatch Lexicon::MatchEndingAt(std::u32string_view folded,
       std::max<int64_t>(0, end - static_cast<int64_t>(max_length_));
   // Earliest start first, so the longest word wins.
   for (int64_t start = lowest; start < end; ++start) {
+    if (!MayStartWith(folded[start])) continue;
     int node = 0;
-    bool found = true;
-    for (int64_t i = start; i < end && found; ++i) {
-      auto it = nodes_[node].next.find(folded[i]);
-      found = it != nodes_[node].next.end();
-      if (found) node = it->second;
-    }
-    int word = found ? nodes_[node].word : -1;
+    for (int64_t i = start; i < end && node >= 0; ++i) node = Child(node, folded[i]);
+    int word = node >= 0 ? nodes_[node].word : -1;
     if (word >= 0 && Accepts(words_[word], folded, normalized, start, end)) {
       return {start, end, words_[word].value};
     }

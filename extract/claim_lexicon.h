@@ -7,7 +7,7 @@
 #include <cstdint>
 #include <string>
 #include <string_view>
-#include <unordered_map>
+#include <utility>
 #include <vector>
 
 namespace newsclaim::extract {
@@ -52,9 +52,19 @@ class Lexicon {
 
  private:
   struct Node {
-    std::unordered_map<char32_t, int> next;
+    // Children by code point, sorted: most nodes have one or two, and a
+    // short sorted array is searched faster than a hash table.
+    std::vector<std::pair<char32_t, int>> next;
     int word = -1;  // index into words_
   };
+  // The child of `node` reached by `c`, or -1.
+  int Child(int node, char32_t c) const;
+  // Whether some word starts with `c`: most positions of a text start none,
+  // and this bitmap of the Basic Multilingual Plane rejects them at once.
+  bool MayStartWith(char32_t c) const {
+    return c >= kFirstBitmapSize || (first_chars_[c >> 6] >> (c & 63)) & 1;
+  }
+  static constexpr char32_t kFirstBitmapSize = 0x10000;
   struct Word {
     std::u32string folded;
     std::u32string case_sensitive;  // non-empty: must match this exactly
@@ -65,6 +75,7 @@ class Lexicon {
                int64_t end) const;
 
   std::vector<Node> nodes_{Node{}};
+  std::vector<uint64_t> first_chars_ = std::vector<uint64_t>(kFirstBitmapSize / 64, 0);
   std::vector<Word> words_;
   size_t max_length_ = 0;
 };

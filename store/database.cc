@@ -152,6 +152,44 @@ Claim ReadClaim(const Statement& row) {
   return claim;
 }
 
+// A live claim's page fields, for Reconcile: read once per page rather than
+// joined to every claim.
+struct PageFields {
+  std::string url, title, published;
+};
+using PageFieldMap = std::unordered_map<int64_t, PageFields>;
+
+// One subject's live claims of one kind, through the (live, kind, subject)
+// index, with what reconciliation reads (ReadReconcileClaim): no hedges,
+// attribution or page columns.
+constexpr std::string_view kReconcileClaimSql =
+    "SELECT c.claim_id, c.kind, c.subject, c.counterparty, c.product, c.value, c.low, c.high, "
+    "c.low_inclusive, c.high_inclusive, c.qualifier, c.unit, c.time_start, c.time_end, "
+    "c.time_relation, c.status, c.text, c.quote, c.rule, c.span_start, c.span_end, "
+    "c.page_id, NULL, NULL, NULL, NULL, NULL, NULL "
+    "FROM claims c WHERE c.live = 1 AND c.kind = ?1 AND c.subject = ?2";
+
+// A row of kReconcileClaimSql as FindSubjectConflicts wants it: the claim
+// with its page's URL, title and date, its measure and scope read, and its
+// quote and rule dropped (they are most of its bytes and nothing else
+// reads them).
+ReconcileClaim ReadReconcileClaim(const Statement& row, const PageFieldMap& pages) {
+  ReconcileClaim read;
+  read.claim = ReadClaim(row);
+  Claim& claim = read.claim;
+  auto page = pages.find(claim.page_id);
+  if (page != pages.end()) {
+    claim.url = page->second.url;
+    claim.title = page->second.title;
+    claim.published = page->second.published;
+  }
+  read.measure = MeasureOf(claim);
+  read.scope = ScopeOf(claim);
+  std::string().swap(claim.quote);
+  std::string().swap(claim.rule);
+  return read;
+}
+
 std::string ClaimSelect(std::string_view from_and_where) {
   return "SELECT " + std::string(kClaimColumns) + " " + std::string(from_and_where);
 }
@@ -210,6 +248,19 @@ struct Database::Impl {
   }
 
   Status Migrate();
+
+  // The URL, title and date (YYYY-MM-DD) of every page, by id.
+  StatusOr<PageFieldMap> LoadPageFields() {
+    PageFieldMap pages;
+    ASSIGN_OR_RETURN(Statement query, connection->Prepare(
+                                          "SELECT id, url, title, published FROM pages"));
+    while (true) {
+      ASSIGN_OR_RETURN(bool row, query.Step());
+      if (!row) break;
+      pages[query.Int(0)] = {query.Text(1), query.Text(2), DatePart(query.Text(3))};
+    }
+    return pages;
+  }
 
   // Sketches new or changed pages, finds near-duplicate pages, records
   // pages.copy_of and marks the live claims of copies derived (with the
@@ -699,6 +750,7 @@ StatusOr<std::map<int64_t, PageInfo>> Database::Impl::UpdateNearDuplicates(Recon
     std::string url;
     std::string site_name;
     int64_t copy_of;
+    std::optional<double> similarity;  // copy_similarity as stored
   };
   std::vector<Row> rows;
   std::vector<PageSketch> sketches;
@@ -706,12 +758,12 @@ StatusOr<std::map<int64_t, PageInfo>> Database::Impl::UpdateNearDuplicates(Recon
     ASSIGN_OR_RETURN(
         Statement query,
         connection->Prepare("SELECT id, substr(published, 1, 10), url, site_name, copy_of, "
-                            "article_text FROM pages ORDER BY id"));
+                            "article_text, copy_similarity FROM pages ORDER BY id"));
     while (true) {
       ASSIGN_OR_RETURN(bool row, query.Step());
       if (!row) break;
       rows.push_back({query.Int(0), query.Text(2), query.Text(3),
-                      query.IsNull(4) ? 0 : query.Int(4)});
+                      query.IsNull(4) ? 0 : query.Int(4), query.OptionalDouble(6)});
       PageSketch sketch;
       sketch.page_id = rows.back().id;
       sketch.published = query.Text(1);
@@ -747,16 +799,22 @@ StatusOr<std::map<int64_t, PageInfo>> Database::Impl::UpdateNearDuplicates(Recon
       ++stats.near_duplicate_pages;
     }
     if (copy_of != row.copy_of || copy_of != 0) {
-      ASSIGN_OR_RETURN(Statement page,
-                       connection->Prepare("UPDATE pages SET copy_of = ?2, copy_similarity = ?3 "
-                                           "WHERE id = ?1"));
-      page.Bind(1, row.id);
-      if (copy_of != 0) {
-        page.Bind(2, copy_of).Bind(3, copy->second->similarity);
-      } else {
-        page.BindNull(2).BindNull(3);
+      // An UPDATE rewrites the whole row, its HTML included: skip it when
+      // the page copies the same page as last time, equally closely.
+      const bool page_unchanged =
+          copy_of == row.copy_of && copy_of != 0 && row.similarity == copy->second->similarity;
+      if (!page_unchanged) {
+        ASSIGN_OR_RETURN(Statement page,
+                         connection->Prepare("UPDATE pages SET copy_of = ?2, copy_similarity = ?3 "
+                                             "WHERE id = ?1"));
+        page.Bind(1, row.id);
+        if (copy_of != 0) {
+          page.Bind(2, copy_of).Bind(3, copy->second->similarity);
+        } else {
+          page.BindNull(2).BindNull(3);
+        }
+        RETURN_IF_ERROR(page.Run());
       }
-      RETURN_IF_ERROR(page.Run());
       ASSIGN_OR_RETURN(Statement claims,
                        connection->Prepare("UPDATE claims SET derived_reason = ?2 "
                                            "WHERE page_id = ?1 AND live = 1 "
@@ -776,47 +834,6 @@ StatusOr<std::map<int64_t, PageInfo>> Database::Impl::UpdateNearDuplicates(Recon
 }
 
 StatusOr<ReconcileStats> Database::Reconcile(const PartOfLinks& extra_links) {
-  // Every live claim, by a scan of the claims table in rowid order (claims
-  // of one page are stored together), with its page's fields from one scan
-  // of pages; no join or ORDER BY: FindConflicts does not depend on input
-  // order, and an index-driven join reads the claims in random order.
-  std::vector<Claim> claims;
-  {
-    struct PageFields {
-      std::string url, title, lang, published;
-    };
-    std::unordered_map<int64_t, PageFields> pages;
-    {
-      ASSIGN_OR_RETURN(Statement query, impl_->connection->Prepare(
-                                            "SELECT id, url, title, lang, published FROM pages"));
-      while (true) {
-        ASSIGN_OR_RETURN(bool row, query.Step());
-        if (!row) break;
-        pages[query.Int(0)] = {query.Text(1), query.Text(2), query.Text(3),
-                               DatePart(query.Text(4))};
-      }
-    }
-    std::string columns(kClaimColumns);
-    for (std::string_view page_column : {"p.url", "p.title", "p.lang", "p.published"}) {
-      columns.replace(columns.find(page_column), page_column.size(), "NULL");
-    }
-    // "+c.live": a full scan, not the (live, kind, subject) index.
-    static const std::string kSql = "SELECT " + columns + " FROM claims c WHERE +c.live = 1";
-    ASSIGN_OR_RETURN(Statement query, impl_->connection->Prepare(kSql));
-    while (true) {
-      ASSIGN_OR_RETURN(bool row, query.Step());
-      if (!row) break;
-      Claim claim = ReadClaim(query);
-      auto page = pages.find(claim.page_id);
-      if (page != pages.end()) {
-        claim.url = page->second.url;
-        claim.title = page->second.title;
-        claim.lang = page->second.lang;
-        claim.published = page->second.published;
-      }
-      claims.push_back(std::move(claim));
-    }
-  }
   ReconcileContext context;
   ASSIGN_OR_RETURN(context.part_of, LoadPartOfLinks());
   for (const auto& [child, parent] : extra_links.parent) context.part_of.parent[child] = parent;
@@ -828,13 +845,16 @@ StatusOr<ReconcileStats> Database::Reconcile(const PartOfLinks& extra_links) {
   Connection& connection = *impl_->connection;
   Transaction transaction(connection);
   RETURN_IF_ERROR(transaction.status());
+  using Clock = std::chrono::steady_clock;
+  const auto seconds_since = [](Clock::time_point start) {
+    return std::chrono::duration<double>(Clock::now() - start).count();
+  };
+  Clock::time_point phase = Clock::now();
   ASSIGN_OR_RETURN(context.pages, impl_->UpdateNearDuplicates(stats));
-
-  std::vector<Conflict> found = FindConflicts(claims, context);
-  stats.claims_compared = static_cast<int>(claims.size());
-  stats.conflicts = static_cast<int>(found.size());
-  for (const Conflict& conflict : found) ++stats.by_class[conflict.conflict_class];
-  std::vector<Claim>().swap(claims);  // conflicts keep only claim ids
+  stats.near_duplicate_seconds = seconds_since(phase);
+  ASSIGN_OR_RETURN(const int64_t live_claims,
+                   impl_->IntQuery("SELECT count(*) FROM claims WHERE live = 1"));
+  stats.claims_compared = static_cast<int>(live_claims);
   const std::string now = UtcNow();
 
   // id -> stale flag of every stored conflict.
@@ -848,8 +868,12 @@ StatusOr<ReconcileStats> Database::Reconcile(const PartOfLinks& extra_links) {
     }
   }
 
+  // Each conflict as FindSubjectConflicts makes it: stored, or marked
+  // current again.
   std::unordered_set<std::string> current;
-  for (Conflict& conflict : found) {
+  const auto store_one = [&](Conflict conflict) -> Status {
+    ++stats.conflicts;
+    ++stats.by_class[conflict.conflict_class];
     current.insert(conflict.id);
     auto it = stored.find(conflict.id);
     if (it != stored.end()) {
@@ -867,7 +891,7 @@ StatusOr<ReconcileStats> Database::Reconcile(const PartOfLinks& extra_links) {
       if (it->second) {
         RETURN_IF_ERROR(impl_->AddEvent("conflict_raised_again", 0, conflict.id, {}));
       }
-      continue;
+      return Status::Ok();
     }
 
     // New evidence joining a reviewed conflict: same class and key, and the
@@ -937,8 +961,85 @@ StatusOr<ReconcileStats> Database::Reconcile(const PartOfLinks& extra_links) {
                                     {{"class", conflict.conflict_class},
                                      {"key", conflict.key},
                                      {"reopened_from", reopened_from}}));
-  }
+    return Status::Ok();
+  };
+  const auto store_conflict = [&](Conflict conflict) -> Status {
+    const Clock::time_point start = Clock::now();
+    Status stored = store_one(std::move(conflict));
+    stats.write_seconds += seconds_since(start);
+    return stored;
+  };
 
+  // Subject by subject, in order, so that memory holds one subject's claims
+  // (and its parts') at a time, never the whole store: FindSubjectConflicts
+  // gives the conflicts in the order FindConflicts would over every claim.
+  // Each subject's claims come through the (live, kind, subject) index.
+  std::map<std::string, std::vector<std::string>> subjects;  // subject -> its kinds
+  {
+    ASSIGN_OR_RETURN(Statement query,
+                     connection.Prepare("SELECT DISTINCT kind, subject FROM claims WHERE live = 1"));
+    while (true) {
+      ASSIGN_OR_RETURN(bool row, query.Step());
+      if (!row) break;
+      const std::string kind = query.Text(0);
+      const std::string subject = query.Text(1);
+      if (subject.empty() || query.IsNull(1) || ParseClaimKind(kind) == ClaimKind::kDate) continue;
+      subjects[subject].push_back(kind);
+    }
+  }
+  ASSIGN_OR_RETURN(PageFieldMap page_fields, impl_->LoadPageFields());
+  const auto load = [&](const std::string& subject, const std::vector<std::string>& kinds,
+                        std::vector<ReconcileClaim>& out) -> Status {
+    for (const std::string& kind : kinds) {
+      ASSIGN_OR_RETURN(Statement by_subject, connection.Prepare(kReconcileClaimSql));
+      by_subject.Bind(1, kind).Bind(2, subject);
+      while (true) {
+        ASSIGN_OR_RETURN(bool row, by_subject.Step());
+        if (!row) break;
+        out.push_back(ReadReconcileClaim(by_subject, page_fields));
+      }
+    }
+    return Status::Ok();
+  };
+  const std::map<std::string, std::vector<std::string>> below = SubjectsBelow(context.part_of);
+  std::vector<ReconcileClaim> own;
+  std::vector<ReconcileClaim> parts;
+  for (const auto& [subject, kinds] : subjects) {
+    own.clear();
+    parts.clear();
+    phase = Clock::now();
+    RETURN_IF_ERROR(load(subject, kinds, own));
+    auto part_subjects = below.find(subject);
+    if (part_subjects != below.end()) {
+      for (const std::string& part : part_subjects->second) {
+        auto part_kinds = subjects.find(part);
+        if (part_kinds == subjects.end()) continue;
+        // Only a part's groups with a whole group of the same kind matter
+        // (kinds as ReadClaim reads them: an unknown name is a quantity).
+        const auto kind_of = [](const std::string& name) {
+          return ParseClaimKind(name).value_or(ClaimKind::kQuantity);
+        };
+        std::vector<std::string> shared;
+        for (const std::string& kind : part_kinds->second) {
+          const bool whole_has_it =
+              std::any_of(kinds.begin(), kinds.end(), [&](const std::string& own_kind) {
+                return kind_of(own_kind) == kind_of(kind);
+              });
+          if (whole_has_it) shared.push_back(kind);
+        }
+        RETURN_IF_ERROR(load(part, shared, parts));
+      }
+    }
+    stats.load_seconds += seconds_since(phase);
+    phase = Clock::now();
+    const double written_before = stats.write_seconds;
+    RETURN_IF_ERROR(FindSubjectConflicts(subject, own, parts, context, store_conflict));
+    stats.compare_seconds += seconds_since(phase) - (stats.write_seconds - written_before);
+  }
+  std::vector<ReconcileClaim>().swap(own);
+  std::vector<ReconcileClaim>().swap(parts);
+
+  phase = Clock::now();
   for (const auto& [id, stale] : stored) {
     if (stale || current.count(id) > 0) continue;
     ASSIGN_OR_RETURN(Statement update,
@@ -950,6 +1051,7 @@ StatusOr<ReconcileStats> Database::Reconcile(const PartOfLinks& extra_links) {
     ++stats.stale;
   }
   RETURN_IF_ERROR(transaction.Commit());
+  stats.write_seconds += seconds_since(phase);
   return stats;
 }
 

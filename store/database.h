@@ -61,6 +61,11 @@ struct ReconcileStats {
   int near_duplicate_pages = 0;  // pages found to copy an earlier page
   int derived_claims = 0;        // live claims on such pages (marked derived)
   std::map<std::string, int> by_class;  // current conflicts per class
+  // Where the run's wall time went, in seconds.
+  double near_duplicate_seconds = 0;  // sketching pages, recording copies
+  double load_seconds = 0;            // reading the live claims, subject by subject
+  double compare_seconds = 0;         // FindSubjectConflicts, explanations included
+  double write_seconds = 0;           // storing conflicts and events, marking stale ones, commit
 };
 
 struct StoreStats {
@@ -159,12 +164,17 @@ class Database {
   Status SetFxRates(const FxTable& table);
   StatusOr<FxTable> LoadFxRates();
 
-  // Recomputes conflicts from all live claims with FindConflicts, using the
-  // stored part-of links merged with `extra_links` and the stored FX table,
-  // in one transaction. First, near-duplicate pages are found by shingles
-  // (store/near_duplicates.h; sketches of unchanged pages are reused): each
-  // copy gets pages.copy_of, and its live claims derived_reason (they are
-  // kept and still compared, but count once with the original's page).
+  // Recomputes conflicts from all live claims as FindConflicts finds them,
+  // using the stored part-of links merged with `extra_links` and the stored
+  // FX table, in one transaction. Claims are read and compared subject by
+  // subject (FindSubjectConflicts), so memory holds one subject's claims
+  // (with its parts') and one conflict's explanation at a time, not the
+  // store; conflicts and events are stored in FindConflicts' order.
+  // First, near-duplicate pages are found by shingles
+  // (store/near_duplicates.h; sketches are remade each run, and a copy
+  // whose original and similarity are unchanged keeps its row as it is):
+  // each copy gets pages.copy_of, and its live claims derived_reason (they
+  // are kept and still compared, but count once with the original's page).
   // Conflicts that arise are inserted or marked current; conflicts that no
   // longer arise are kept and marked stale (their reviews stay). A new
   // conflict whose class and key match a reviewed one whose claims it

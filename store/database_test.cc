@@ -6,6 +6,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <set>
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
@@ -419,6 +420,63 @@ TEST_F(DatabaseTest, ReconcileStoresConflictsWithTheirClaims) {
   ASSERT_TRUE(again.ok());
   EXPECT_EQ(again->new_conflicts, 0);
   EXPECT_EQ(RawQuery("SELECT count(*) FROM conflicts"), "1");
+}
+
+TEST_F(DatabaseTest, ReconcileSubjectBySubjectStoresWhatFindConflictsFindsOverAllClaims) {
+  Database db = OpenOrDie();
+  PartOfLinks links;
+  links.parent["Samsung Electronics"] = "Samsung Group";
+  links.parent["Samsung Group"] = "South Korea";
+  ASSERT_TRUE(db.SetPartOfLinks(links).ok());
+  // Several subjects, kinds and currencies; parts above and at their
+  // wholes' figures; one story repeated by many pages.
+  for (int page = 1; page <= 40; ++page) {
+    std::vector<Claim> claims;
+    const std::string n = std::to_string(page);
+    claims.push_back(ClaimBuilder("k" + n).Subject("South Korea")
+                         .Exact(page % 3 == 0 ? 200000 : 260000, page % 3 == 0 ? "20万枚" : "26万枚")
+                         .Span(1, 5).Build());
+    if (page % 4 == 0) {
+      claims.push_back(ClaimBuilder("s" + n).Subject("Samsung Electronics")
+                           .Exact(page % 8 == 0 ? 300000 : 50000, page % 8 == 0 ? "30万枚" : "5万枚")
+                           .Span(6, 9).Build());
+    }
+    if (page % 5 == 0) {
+      claims.push_back(ClaimBuilder("g" + n).Subject("Samsung Group").Exact(260000, "26万枚")
+                           .Span(10, 14).Build());
+    }
+    if (page % 6 == 0) {
+      claims.push_back(ClaimBuilder("m" + n).Subject("NVIDIA").Money(page % 12 == 0 ? "JPY" : "USD")
+                           .Counterparty("OpenAI")
+                           .Exact(page % 12 == 0 ? 4.5e11 : 3e9 + page * 1e8, "30億ドル")
+                           .Span(15, 20).Build());
+    }
+    StorePage(db, "http://example.com/" + n, "2025-11-" + std::string(page < 10 ? "0" : "") + n,
+              claims);
+  }
+  StatusOr<ReconcileStats> stats = db.Reconcile();
+  ASSERT_TRUE(stats.ok()) << stats.status().ToString();
+
+  StatusOr<std::vector<Claim>> live = db.QueryClaims({});
+  ASSERT_TRUE(live.ok());
+  const std::vector<Conflict> expected = FindConflicts(*live, links);
+  StatusOr<std::vector<Conflict>> stored = db.ListConflicts(ConflictStatusFilter::kAll);
+  ASSERT_TRUE(stored.ok());
+  ASSERT_THAT(*stored, SizeIs(expected.size()));
+  EXPECT_GE(expected.size(), 5u);
+  std::set<std::string> classes;
+  for (size_t i = 0; i < expected.size(); ++i) {
+    EXPECT_EQ((*stored)[i].id, expected[i].id);
+    EXPECT_EQ((*stored)[i].key, expected[i].key);
+    EXPECT_EQ((*stored)[i].explanation, expected[i].explanation);
+    EXPECT_EQ((*stored)[i].preferred_claim_id, expected[i].preferred_claim_id);
+    EXPECT_EQ((*stored)[i].claim_ids, expected[i].claim_ids);
+    classes.insert(expected[i].conflict_class);
+  }
+  EXPECT_EQ(stats->conflicts, static_cast<int>(expected.size()));
+  EXPECT_EQ(stats->claims_compared, static_cast<int>(live->size()));
+  // Scope and attribution come from parts reconciled with their wholes.
+  EXPECT_THAT(classes, ::testing::IsSupersetOf({"contradiction", "scope", "attribution"}));
 }
 
 TEST_F(DatabaseTest, ReviewsSurviveReextractionAndReconcile) {

@@ -1,9 +1,13 @@
 #include "store/reconcile.h"
 
 #include <algorithm>
+#include <array>
 #include <cctype>
 #include <cmath>
+#include <cstdint>
 #include <cstdio>
+#include <cstring>
+#include <functional>
 #include <limits>
 #include <map>
 #include <numeric>
@@ -424,19 +428,108 @@ PairClass Classify(const Item& a, const Item& b) {
 // Sets Item::ambiguous: the item's page gives another figure that answers
 // what looks like the same question (same time, compatible stage) and is not
 // the same figure.
-void MarkAmbiguous(std::vector<Item>& items) {
-  for (size_t i = 0; i < items.size(); ++i) {
-    for (size_t j = i + 1; j < items.size(); ++j) {
-      Item& a = items[i];
-      Item& b = items[j];
-      if (!SamePage(*a.claim, *b.claim) || !QuestionsMatch(a, b) || PointsEqual(a, b) ||
-          CompareTimes(a.claim->time, b.claim->time) != TimeMatch::kSame ||
-          (a.stage != 0 && b.stage != 0 && a.stage != b.stage)) {
-        continue;
-      }
-      a.ambiguous = b.ambiguous = true;
+void MarkAmbiguous(std::vector<Item>& items, const std::vector<int64_t>* page_keys) {
+  const auto check = [&items](size_t i, size_t j) {
+    Item& a = items[i];
+    Item& b = items[j];
+    if (!SamePage(*a.claim, *b.claim) || !QuestionsMatch(a, b) || PointsEqual(a, b) ||
+        CompareTimes(a.claim->time, b.claim->time) != TimeMatch::kSame ||
+        (a.stage != 0 && b.stage != 0 && a.stage != b.stage)) {
+      return;
     }
+    a.ambiguous = b.ambiguous = true;
+  };
+  if (page_keys == nullptr) {
+    for (size_t i = 0; i < items.size(); ++i) {
+      for (size_t j = i + 1; j < items.size(); ++j) check(i, j);
+    }
+    return;
   }
+  // Only items of one page can be ambiguous together: compare within pages.
+  std::vector<size_t> order(items.size());
+  std::iota(order.begin(), order.end(), 0);
+  std::sort(order.begin(), order.end(), [page_keys](size_t a, size_t b) {
+    return std::make_pair((*page_keys)[a], a) < std::make_pair((*page_keys)[b], b);
+  });
+  for (size_t start = 0; start < order.size();) {
+    size_t end = start + 1;
+    while (end < order.size() && (*page_keys)[order[end]] == (*page_keys)[order[start]]) ++end;
+    for (size_t i = start; i < end; ++i) {
+      for (size_t j = i + 1; j < end; ++j) check(order[i], order[j]);
+    }
+    start = end;
+  }
+}
+
+// Page identities for the grouped comparison: one key per page, such that
+// two items have the same key exactly when SamePage says so. False when no
+// such keys exist (a mix of claims with and without page ids, where
+// SamePage compares ids for some pairs and URLs for others).
+bool PageKeys(const std::vector<Item>& items, std::vector<int64_t>& keys) {
+  keys.assign(items.size(), 0);
+  const bool all_ids = std::all_of(items.begin(), items.end(),
+                                   [](const Item& item) { return item.claim->page_id != 0; });
+  if (all_ids) {
+    for (size_t i = 0; i < items.size(); ++i) keys[i] = items[i].claim->page_id;
+    return true;
+  }
+  const bool no_ids = std::all_of(items.begin(), items.end(),
+                                  [](const Item& item) { return item.claim->page_id == 0; });
+  if (!no_ids) return false;
+  std::unordered_map<std::string_view, int64_t> by_url;
+  int64_t next = 0;
+  for (size_t i = 0; i < items.size(); ++i) {
+    const std::string& url = items[i].claim->url;
+    if (url.empty()) {
+      keys[i] = next++;  // no URL: never the same page as another claim
+      continue;
+    }
+    auto [it, inserted] = by_url.emplace(url, next);
+    if (inserted) ++next;
+    keys[i] = it->second;
+  }
+  return true;
+}
+
+// Everything Classify reads of an item besides its page, as bytes: items
+// with equal signatures on different pages compare alike with every item.
+std::string Signature(const Item& item) {
+  std::string key;
+  const auto add_double = [&key](double value) {
+    char bytes[sizeof(double)];
+    std::memcpy(bytes, &value, sizeof(double));
+    key.append(bytes, sizeof(double));
+  };
+  const auto add_text = [&key](const std::string& text) {
+    const auto size = static_cast<uint32_t>(text.size());
+    char bytes[sizeof(size)];
+    std::memcpy(bytes, &size, sizeof(size));
+    key.append(bytes, sizeof(size));
+    key += text;
+  };
+  const Claim& claim = *item.claim;
+  add_double(item.interval.low);
+  add_double(item.interval.high);
+  add_double(item.interval.point);
+  key.push_back(static_cast<char>(item.interval.low_inclusive));
+  key.push_back(static_cast<char>(item.interval.high_inclusive));
+  key.push_back(static_cast<char>(item.interval.has_point));
+  key.push_back(static_cast<char>(item.stage));
+  key.push_back(static_cast<char>(item.ambiguous));
+  key.push_back(static_cast<char>(claim.kind));
+  key.push_back(static_cast<char>(claim.interval.qualifier));
+  add_text(item.measure);
+  add_text(item.scope);
+  add_text(claim.product);
+  add_text(claim.counterparty);
+  add_text(claim.published);
+  key.push_back(static_cast<char>(claim.time.has_value()));
+  if (claim.time) {
+    key.push_back(static_cast<char>(claim.time->relation));
+    add_text(claim.time->range.start);
+    add_text(claim.time->range.end);
+  }
+  return key;
 }
 
 // Union-find over item indexes, one per (group, class).
@@ -544,18 +637,73 @@ std::string KeyOf(const std::string& subject, const std::vector<const Item*>& me
   return JoinKey(parts);
 }
 
-// Number of independent pages giving the same point figure as `item`: a
-// near-duplicate page counts with the page it copies.
-int Support(const Item& item, const std::vector<const Item*>& members) {
-  std::set<std::string> sources;
-  for (const Item* other : members) {
-    if (other->interval.has_point && item.interval.has_point &&
-        Near(other->interval.point, item.interval.point) &&
-        other->claim->interval.qualifier == item.claim->interval.qualifier) {
-      sources.insert(other->source_key);
-    }
+// For each member, the number of independent pages giving the same point
+// figure with the same qualifier: a near-duplicate page counts with the page
+// it copies. Members are bucketed by their exact figure, so a conflict of
+// thousands of members (one story copied by thousands of pages) costs
+// O(m log m); figures that are Near but not equal still share their support.
+std::vector<int> SupportOfEach(const std::vector<const Item*>& members) {
+  struct Bucket {
+    Qualifier qualifier;
+    double point;
+    std::set<std::string_view> sources;
+  };
+  std::vector<Bucket> buckets;
+  std::map<std::pair<Qualifier, uint64_t>, size_t> index;
+  std::vector<size_t> bucket_of(members.size(), SIZE_MAX);
+  for (size_t m = 0; m < members.size(); ++m) {
+    const Item& item = *members[m];
+    if (!item.interval.has_point) continue;
+    uint64_t bits = 0;
+    std::memcpy(&bits, &item.interval.point, sizeof(bits));
+    const auto key = std::make_pair(item.claim->interval.qualifier, bits);
+    auto [it, inserted] = index.emplace(key, buckets.size());
+    if (inserted) buckets.push_back({key.first, item.interval.point, {}});
+    buckets[it->second].sources.insert(item.source_key);
+    bucket_of[m] = it->second;
   }
-  return static_cast<int>(sources.size());
+  // Buckets that are Near one another: sorted by (qualifier, point), a
+  // bucket's Near peers sit in a window around it, since |a - b| grows
+  // faster than the tolerance 1e-9 * (|a| + |b| + 1) that bounds Near.
+  // A NaN figure is Near nothing, not even itself: its support stays 0.
+  std::vector<size_t> order;
+  for (size_t b = 0; b < buckets.size(); ++b) {
+    if (!std::isnan(buckets[b].point)) order.push_back(b);
+  }
+  std::sort(order.begin(), order.end(), [&buckets](size_t a, size_t b) {
+    return std::make_pair(buckets[a].qualifier, buckets[a].point) <
+           std::make_pair(buckets[b].qualifier, buckets[b].point);
+  });
+  const auto in_window = [&buckets](size_t a, size_t b) {
+    const Bucket& x = buckets[a];
+    const Bucket& y = buckets[b];
+    return x.qualifier == y.qualifier &&
+           std::fabs(x.point - y.point) <= 1e-9 * (std::fabs(x.point) + std::fabs(y.point) + 1);
+  };
+  std::vector<int> support_of_bucket(buckets.size(), 0);
+  for (size_t k = 0; k < order.size(); ++k) {
+    const size_t b = order[k];
+    std::vector<size_t> near;
+    if (Near(buckets[b].point, buckets[b].point)) near.push_back(b);
+    for (size_t j = k + 1; j < order.size() && in_window(b, order[j]); ++j) {
+      if (Near(buckets[order[j]].point, buckets[b].point)) near.push_back(order[j]);
+    }
+    for (size_t j = k; j-- > 0 && in_window(b, order[j]);) {
+      if (Near(buckets[order[j]].point, buckets[b].point)) near.push_back(order[j]);
+    }
+    if (near.size() == 1 && near[0] == b) {
+      support_of_bucket[b] = static_cast<int>(buckets[b].sources.size());
+      continue;
+    }
+    std::set<std::string_view> sources;
+    for (size_t n : near) sources.insert(buckets[n].sources.begin(), buckets[n].sources.end());
+    support_of_bucket[b] = static_cast<int>(sources.size());
+  }
+  std::vector<int> support(members.size(), 0);
+  for (size_t m = 0; m < members.size(); ++m) {
+    if (bucket_of[m] != SIZE_MAX) support[m] = support_of_bucket[bucket_of[m]];
+  }
+  return support;
 }
 
 // Lists the figures of a conflict: "26万枚 (South Korea gets..., 2025-10-31);
@@ -605,9 +753,11 @@ void PreferForDisagreement(const std::vector<const Item*>& members, Conflict& co
     std::string published;
   };
   std::vector<Ranked> ranked;
-  for (const Item* item : members) {
+  const std::vector<int> support = SupportOfEach(members);
+  for (size_t m = 0; m < members.size(); ++m) {
+    const Item* item = members[m];
     ranked.push_back({item, item->primary_reason.empty() ? 0 : 1, -Specificity(*item->claim),
-                      -RelativeWidth(*item), Support(*item, members), item->claim->published});
+                      -RelativeWidth(*item), support[m], item->claim->published});
   }
   const auto key = [](const Ranked& r) {
     return std::make_tuple(r.primary, r.specificity, r.width, r.support, r.published);
@@ -648,28 +798,22 @@ void PreferForDisagreement(const std::vector<const Item*>& members, Conflict& co
                           Source(*best.item->claim) + ", " + reason + ".";
 }
 
-// A conflict being built, with pointers to its member claims (copied into
-// Conflict::claims only at the end, and only when the caller wants them).
+// A conflict being built, with its members (copied into Conflict::claims
+// only at the end, and only when the caller wants them).
 struct Found {
   Conflict conflict;
-  std::vector<const Claim*> members;
+  std::vector<const Item*> members;  // in the order of conflict.claim_ids
 };
 
-Found MakeConflict(PairClass pair_class, const std::string& subject,
-                   std::vector<const Item*> members) {
+// Members in the order a conflict lists them. Sorted once, from the order
+// in which they were found, so that ties sort the same on every run.
+void SortMembers(std::vector<const Item*>& members) {
   std::sort(members.begin(), members.end(), ByPublishedThenId);
-  Found found;
-  Conflict& conflict = found.conflict;
-  conflict.conflict_class = std::string(PairClassName(pair_class));
-  conflict.subject = subject;
-  conflict.kind = members.front()->claim->kind;
-  const bool revision = pair_class == PairClass::kRevision;
-  conflict.key = KeyOf(subject, members, /*with_time=*/!revision);
-  for (const Item* item : members) {
-    found.members.push_back(item->claim);
-    conflict.claim_ids.push_back(item->claim->id);
-  }
+}
 
+// Fills the severity, explanation and preferred claim of `conflict`, of
+// `pair_class`, over its sorted `members`.
+void Explain(PairClass pair_class, const std::vector<const Item*>& members, Conflict& conflict) {
   switch (pair_class) {
     case PairClass::kContradiction:
       conflict.severity = "high";
@@ -745,30 +889,28 @@ Found MakeConflict(PairClass pair_class, const std::string& subject,
     case PairClass::kNone:
       break;
   }
-  conflict.id = ConflictId(conflict.conflict_class, conflict.key, conflict.claim_ids);
-  return found;
 }
 
-// Emits one conflict per connected component of `pairs` (edges between
-// item indexes) that spans at least two pages.
-void EmitComponents(PairClass pair_class, const std::string& subject,
-                    const std::vector<Item>& items,
-                    const std::vector<std::pair<size_t, size_t>>& pairs,
-                    std::vector<Found>& out) {
-  if (pairs.empty()) return;
-  Components components(items.size());
-  for (const auto& [a, b] : pairs) components.Join(a, b);
-  std::map<size_t, std::vector<const Item*>> groups;
-  std::set<size_t> touched;
-  for (const auto& [a, b] : pairs) {
-    touched.insert(a);
-    touched.insert(b);
-  }
-  for (size_t i : touched) groups[components.Find(i)].push_back(&items[i]);
-  for (auto& [root, members] : groups) {
-    if (members.size() < 2) continue;
-    out.push_back(MakeConflict(pair_class, subject, std::move(members)));
-  }
+// The conflict of `pair_class` over `members` (sorted by SortMembers): its
+// class, subject, kind, key, member ids and id; with `explain`, also its
+// severity, explanation and preferred claim (the costly part, done only for
+// the conflict about to be stored).
+Found MakeConflict(PairClass pair_class, const std::string& subject,
+                   std::vector<const Item*> members, bool explain) {
+  Found found;
+  Conflict& conflict = found.conflict;
+  conflict.conflict_class = std::string(PairClassName(pair_class));
+  conflict.subject = subject;
+  conflict.kind = members.front()->claim->kind;
+  const bool revision = pair_class == PairClass::kRevision;
+  conflict.key = KeyOf(subject, members, /*with_time=*/!revision);
+  conflict.claim_ids.reserve(members.size());
+  for (const Item* item : members) conflict.claim_ids.push_back(item->claim->id);
+  found.members = std::move(members);
+  conflict.id = ConflictId(conflict.conflict_class, conflict.key, conflict.claim_ids);
+  if (!explain) return found;
+  Explain(pair_class, found.members, conflict);
+  return found;
 }
 
 std::string GroupKey(const Claim& claim) {
@@ -1057,20 +1199,12 @@ std::string FormatAmount(double amount, std::string_view currency) {
 // explanation: never compared, converted with the FX table only so that a
 // reviewer can read them side by side. Figures from the members' own pages
 // are skipped: a page's "30億ドル（約4,500億円）" is one amount.
-std::string OtherCurrencyNote(const Found& found,
-                              const std::map<std::string, std::vector<Item>>& groups,
-                              const FxTable* fx) {
+using Groups = std::map<std::string, std::vector<Item>>;
+
+std::string OtherCurrencyNote(const Found& found, const Groups& groups, const FxTable* fx) {
   constexpr size_t kMaxNotes = 3;
   const Conflict& conflict = found.conflict;
-  const std::string& currency = found.members.front()->unit;
-  std::vector<Item> members;
-  for (const Claim* claim : found.members) {
-    Item item;
-    item.claim = claim;
-    item.measure = MeasureOf(*claim);
-    item.scope = ScopeOf(*claim);
-    members.push_back(std::move(item));
-  }
+  const std::string& currency = found.members.front()->claim->unit;
   const std::string prefix = conflict.subject + '\x1f' + "money" + '\x1f';
   std::vector<std::string> notes;
   for (auto it = groups.lower_bound(prefix);
@@ -1083,10 +1217,12 @@ std::string OtherCurrencyNote(const Found& found,
       if (claim.unit == currency || !other.interval.has_point) continue;
       bool matches = false;
       bool own_page = false;
-      for (const Item& member : members) {
-        own_page = own_page || SamePage(*member.claim, claim);
-        matches = matches || (QuestionsMatch(member, other) &&
-                              CompareTimes(member.claim->time, claim.time) != TimeMatch::kDifferent);
+      for (const Item* member : found.members) {
+        own_page = own_page || SamePage(*member->claim, claim);
+        if (own_page) break;
+        matches = matches ||
+                  (QuestionsMatch(*member, other) &&
+                   CompareTimes(member->claim->time, claim.time) != TimeMatch::kDifferent);
       }
       if (!matches || own_page) continue;
       std::string note = Figure(claim) + " (" + Source(claim) + ")";
@@ -1108,7 +1244,385 @@ std::string OtherCurrencyNote(const Found& found,
   return text + ".";
 }
 
+// Makes the items of claims, reading each page's primary-source signals
+// once.
+class ItemMaker {
+ public:
+  explicit ItemMaker(const ReconcileContext& context) : context_(context) {}
+
+  // Reads the page signals of each page from its first comparable claim in
+  // `claims`, as the claims come. (A page's claims carry its URL and title,
+  // so any of them gives the same signals when they are consistent.)
+  void ReadSignals(const std::vector<Claim>& claims) {
+    for (const Claim& claim : claims) {
+      if (claim.kind == ClaimKind::kDate || claim.subject.empty() || !ClaimInterval(claim)) {
+        continue;
+      }
+      SignalsFor(claim);
+    }
+  }
+
+  // Adds `claim` to `groups` unless it cannot be compared (a date, no
+  // subject, no figure). `measure` and `scope` are MeasureOf and ScopeOf.
+  void Add(const Claim& claim, std::string measure, std::string scope, Groups& groups) {
+    if (claim.kind == ClaimKind::kDate || claim.subject.empty()) return;
+    std::optional<FigureInterval> interval = ClaimInterval(claim);
+    if (!interval) return;
+    Item item;
+    item.claim = &claim;
+    item.interval = *interval;
+    item.measure = std::move(measure);
+    item.scope = std::move(scope);
+    item.stage = StatusStage(claim.status);
+    item.page = PageOf(claim);
+    item.primary_reason = PrimaryReasonFromSignals(claim, SignalsFor(claim));
+    if (item.page != nullptr && item.page->copy_of != 0) {
+      item.source_key = "page:" + std::to_string(item.page->copy_of);
+    } else if (claim.page_id != 0) {
+      item.source_key = "page:" + std::to_string(claim.page_id);
+    } else {
+      item.source_key = "url:" + claim.url;
+    }
+    groups[GroupKey(claim)].push_back(std::move(item));
+  }
+
+ private:
+  const PageInfo* PageOf(const Claim& claim) const {
+    auto page = context_.pages.find(claim.page_id);
+    return page == context_.pages.end() ? nullptr : &page->second;
+  }
+
+  const PageSignals& SignalsFor(const Claim& claim) {
+    static const PageInfo kNoPageInfo;
+    const std::string page_key =
+        claim.page_id != 0 ? std::to_string(claim.page_id) : "url:" + claim.url;
+    auto signals = page_signals_.find(page_key);
+    if (signals == page_signals_.end()) {
+      const PageInfo* page = PageOf(claim);
+      signals = page_signals_.emplace(page_key, SignalsOf(claim, page ? *page : kNoPageInfo)).first;
+    }
+    return signals->second;
+  }
+
+  const ReconcileContext& context_;
+  std::unordered_map<std::string, PageSignals> page_signals_;
+};
+
+// Sorts each group so that the result does not depend on input order.
+void SortGroups(Groups& groups) {
+  for (auto& [key, items] : groups) {
+    std::sort(items.begin(), items.end(), [](const Item& a, const Item& b) {
+      return std::tie(a.claim->id, a.claim->page_id, a.claim->url) <
+             std::tie(b.claim->id, b.claim->page_id, b.claim->url);
+    });
+  }
+}
+
+// Union-find per pair class over one group's items, and which items have a
+// pair of that class: the connected components are the conflicts.
+class PairGraph {
+ public:
+  explicit PairGraph(size_t items) : items_(items) {}
+
+  void Link(PairClass pair_class, size_t a, size_t b) {
+    std::optional<Graph>& graph = graphs_[static_cast<size_t>(pair_class)];
+    if (!graph) graph.emplace(items_);
+    graph->components.Join(a, b);
+    graph->touched[a] = graph->touched[b] = true;
+  }
+
+  // Calls `on_component` with each component's members (at least two, in
+  // item order), class by class in PairClass order.
+  template <typename OnComponent>
+  void ForEachComponent(const std::vector<Item>& items, OnComponent on_component) {
+    for (size_t c = 0; c < graphs_.size(); ++c) {
+      std::optional<Graph>& graph = graphs_[c];
+      if (!graph) continue;
+      std::map<size_t, std::vector<const Item*>> components;
+      for (size_t i = 0; i < items.size(); ++i) {
+        if (graph->touched[i]) components[graph->components.Find(i)].push_back(&items[i]);
+      }
+      for (auto& [root, members] : components) {
+        if (members.size() >= 2) on_component(static_cast<PairClass>(c), std::move(members));
+      }
+    }
+  }
+
+ private:
+  struct Graph {
+    explicit Graph(size_t n) : components(n), touched(n, false) {}
+    Components components;
+    std::vector<bool> touched;
+  };
+  size_t items_;
+  std::array<std::optional<Graph>, 6> graphs_;  // by PairClass
+};
+
+// Every pair of items, classified one by one: the reference, quadratic in
+// the group's size.
+void LinkEveryPair(const std::vector<Item>& items, PairGraph& graph) {
+  for (size_t i = 0; i < items.size(); ++i) {
+    for (size_t j = i + 1; j < items.size(); ++j) {
+      const PairClass pair_class = Classify(items[i], items[j]);
+      if (pair_class != PairClass::kNone) graph.Link(pair_class, i, j);
+    }
+  }
+}
+
+// The same components (and the same items in them) as LinkEveryPair, in
+// O(n * k + k^2) for n items of k distinct signatures instead of O(n^2): a
+// story copied by thousands of pages makes thousands of items but a handful
+// of signatures. Items of one signature on different pages compare alike,
+// so Classify runs once per pair of signatures (S, T), and its verdict
+// holds for every item of S against every item of T on another page: a
+// complete bipartite graph minus same-page pairs. Up to three "anchors" of
+// each signature, on distinct pages, stand for it: each item of S is linked
+// to T's anchors on other pages and each item of T to S's. Every link is a
+// real pair, every item with a real pair gets a link, and the components
+// come out the same: with three or more pages on one side all linked items
+// are one component (as in the full graph), with one page on a side the
+// other side's anchors are all linked to it, and with two pages on each
+// side the anchors cover every page, so the two-component case (S on pages
+// p and q, T on q and p) is kept apart exactly as in the full graph.
+void LinkGroupedPairs(const std::vector<Item>& items, const std::vector<int64_t>& page,
+                      PairGraph& graph) {
+  std::unordered_map<std::string, size_t> class_of;
+  std::vector<std::vector<size_t>> classes;
+  for (size_t i = 0; i < items.size(); ++i) {
+    auto [it, inserted] = class_of.emplace(Signature(items[i]), classes.size());
+    if (inserted) classes.emplace_back();
+    classes[it->second].push_back(i);
+  }
+  std::vector<std::vector<size_t>> anchors(classes.size());
+  for (size_t c = 0; c < classes.size(); ++c) {
+    for (size_t i : classes[c]) {
+      if (anchors[c].size() == 3) break;
+      const bool new_page = std::none_of(anchors[c].begin(), anchors[c].end(),
+                                         [&](size_t a) { return page[a] == page[i]; });
+      if (new_page) anchors[c].push_back(i);
+    }
+  }
+  for (size_t s = 0; s < classes.size(); ++s) {
+    for (size_t t = s; t < classes.size(); ++t) {
+      // Two representatives on different pages, if the classes have any.
+      size_t x = SIZE_MAX;
+      size_t y = SIZE_MAX;
+      for (size_t a : anchors[s]) {
+        for (size_t b : anchors[t]) {
+          if (a != b && page[a] != page[b] && x == SIZE_MAX) {
+            x = std::min(a, b);
+            y = std::max(a, b);
+          }
+        }
+      }
+      if (x == SIZE_MAX) continue;
+      const PairClass pair_class = Classify(items[x], items[y]);
+      if (pair_class == PairClass::kNone) continue;
+      for (size_t i : classes[s]) {
+        for (size_t b : anchors[t]) {
+          if (page[b] != page[i]) graph.Link(pair_class, i, b);
+        }
+      }
+      if (s == t) continue;
+      for (size_t j : classes[t]) {
+        for (size_t a : anchors[s]) {
+          if (page[a] != page[j]) graph.Link(pair_class, j, a);
+        }
+      }
+    }
+  }
+}
+
+// Where one conflict of a subject comes from, so that it can be made again,
+// with its explanation, when its turn to be emitted comes: a subject's
+// conflicts are first listed by class and id only, which keeps memory to
+// one explanation at a time even when thousands of conflicts have
+// thousands of members each.
+struct Recipe {
+  std::string conflict_class;
+  std::string id;
+  PairClass pair_class = PairClass::kNone;
+  std::vector<const Item*> members;  // a component's sorted members
+  // A part-of conflict: the part's group and the whole's item.
+  const std::vector<Item>* parts = nullptr;
+  const Item* whole = nullptr;
+};
+
+// The scope and attribution conflicts of one of `ancestor`'s items against
+// a group of one of its parts (same kind and unit), in that order.
+void PartOfConflicts(const std::string& ancestor, const std::vector<Item>& parts,
+                     const Item& whole, bool explain, std::vector<Found>& out) {
+  const Claim& sample = *parts.front().claim;
+  std::vector<const Item*> exceeding;
+  std::vector<const Item*> same_figure;
+  for (const Item& part : parts) {
+    if (!SameQuestion(part, whole) ||
+        CompareTimes(part.claim->time, whole.claim->time) != TimeMatch::kSame) {
+      continue;
+    }
+    if (PartExceedsWhole(part, whole)) {
+      exceeding.push_back(&part);
+    } else if (PointsEqual(part, whole) && Overlaps(part.interval, whole.interval)) {
+      same_figure.push_back(&part);
+    }
+  }
+  if (!same_figure.empty()) {
+    same_figure.push_back(&whole);
+    SortMembers(same_figure);
+    Found found = MakeConflict(PairClass::kAttribution, ancestor, std::move(same_figure), explain);
+    Conflict& conflict = found.conflict;
+    conflict.key = JoinKey({ancestor, std::string(ClaimKindName(sample.kind)), UnitKey(sample),
+                            "attributed to " + sample.subject});
+    conflict.id = ConflictId(conflict.conflict_class, conflict.key, conflict.claim_ids);
+    out.push_back(std::move(found));
+  }
+  if (exceeding.empty()) return;
+  const Item* largest_part = *std::max_element(
+      exceeding.begin(), exceeding.end(),
+      [](const Item* a, const Item* b) { return a->interval.low < b->interval.low; });
+  exceeding.push_back(&whole);
+  std::sort(exceeding.begin(), exceeding.end(), ByPublishedThenId);
+  Found found;
+  Conflict& conflict = found.conflict;
+  conflict.conflict_class = "scope";
+  conflict.severity = "medium";
+  conflict.subject = ancestor;
+  conflict.kind = sample.kind;
+  conflict.key = JoinKey({ancestor, std::string(ClaimKindName(sample.kind)), whole.measure,
+                          "parts: " + sample.subject});
+  for (const Item* member : exceeding) {
+    found.members.push_back(member);
+    conflict.claim_ids.push_back(member->claim->id);
+  }
+  if (explain) {
+    conflict.explanation = sample.subject + " is part of " + ancestor + ", yet its figure " +
+                           Figure(*largest_part->claim) + " exceeds the whole's " +
+                           Figure(*whole.claim) + " (" + Source(*whole.claim) +
+                           "). One of them is about a different scope or is wrong. "
+                           "No preference.";
+  }
+  conflict.id = ConflictId(conflict.conflict_class, conflict.key, conflict.claim_ids);
+  out.push_back(std::move(found));
+}
+
+// The conflicts whose subject is `subject`, sorted by class then id, given
+// to `emit` one at a time: those within `own`'s groups (the subject's items,
+// sorted, with Item::ambiguous not yet set) and, with part-of links, those
+// of `parts`' groups (items of subjects below `subject`, sorted) against
+// `own`'s.
+Status ConflictsOfSubject(const std::string& subject, Groups& own, const Groups& parts,
+                          const ReconcileContext& context,
+                          const std::function<Status(Found&)>& emit) {
+  std::vector<Recipe> recipes;
+  std::vector<int64_t> page_keys;
+  for (auto& [key, items] : own) {
+    const bool grouped = !context.exhaustive_pairs && PageKeys(items, page_keys);
+    MarkAmbiguous(items, grouped ? &page_keys : nullptr);
+    PairGraph graph(items.size());
+    if (grouped) {
+      LinkGroupedPairs(items, page_keys, graph);
+    } else {
+      LinkEveryPair(items, graph);
+    }
+    graph.ForEachComponent(items, [&](PairClass pair_class, std::vector<const Item*> members) {
+      SortMembers(members);
+      const Found found = MakeConflict(pair_class, subject, members, /*explain=*/false);
+      Recipe recipe;
+      recipe.conflict_class = found.conflict.conflict_class;
+      recipe.id = found.conflict.id;
+      recipe.pair_class = pair_class;
+      recipe.members = std::move(members);
+      recipes.push_back(std::move(recipe));
+    });
+  }
+
+  // Part-of links (a company inside a country, a joint venture inside its
+  // parent): a part's figure below the whole's is expected. A part's figure
+  // that exceeds the whole's is a scope conflict; the same figure given to
+  // the part in one page and to the whole in another is an attribution.
+  std::vector<Found> part_of;
+  for (const auto& [key, items] : parts) {
+    const Claim& sample = *items.front().claim;
+    const std::vector<std::string> ancestors = Ancestors(sample.subject, context.part_of);
+    if (std::find(ancestors.begin(), ancestors.end(), subject) == ancestors.end()) continue;
+    Claim probe = sample;
+    probe.subject = subject;
+    auto whole_it = own.find(GroupKey(probe));
+    if (whole_it == own.end()) continue;
+    for (const Item& whole : whole_it->second) {
+      part_of.clear();
+      PartOfConflicts(subject, items, whole, /*explain=*/false, part_of);
+      for (Found& found : part_of) {
+        Recipe recipe;
+        recipe.conflict_class = found.conflict.conflict_class;
+        recipe.id = found.conflict.id;
+        recipe.parts = &items;
+        recipe.whole = &whole;
+        recipes.push_back(std::move(recipe));
+      }
+    }
+  }
+
+  std::stable_sort(recipes.begin(), recipes.end(), [](const Recipe& a, const Recipe& b) {
+    return std::tie(a.conflict_class, a.id) < std::tie(b.conflict_class, b.id);
+  });
+  for (Recipe& recipe : recipes) {
+    Found found;
+    if (recipe.whole == nullptr) {
+      found = MakeConflict(recipe.pair_class, subject, std::move(recipe.members), /*explain=*/true);
+    } else {
+      part_of.clear();
+      PartOfConflicts(subject, *recipe.parts, *recipe.whole, /*explain=*/true, part_of);
+      for (Found& made : part_of) {
+        if (made.conflict.conflict_class == recipe.conflict_class) found = std::move(made);
+      }
+    }
+    if (found.conflict.kind == ClaimKind::kMoney) {
+      found.conflict.explanation += OtherCurrencyNote(found, own, context.fx);
+    }
+    RETURN_IF_ERROR(emit(found));
+  }
+  return Status::Ok();
+}
+
 }  // namespace
+
+std::map<std::string, std::vector<std::string>> SubjectsBelow(const PartOfLinks& part_of) {
+  std::map<std::string, std::vector<std::string>> below;
+  for (const auto& [child, parent] : part_of.parent) {
+    for (const std::string& ancestor : Ancestors(child, part_of)) below[ancestor].push_back(child);
+  }
+  return below;
+}
+
+Status FindSubjectConflicts(const std::string& subject, const std::vector<ReconcileClaim>& own,
+                            const std::vector<ReconcileClaim>& parts,
+                            const ReconcileContext& context,
+                            const std::function<Status(Conflict)>& sink) {
+  ItemMaker maker(context);
+  Groups own_groups;
+  for (const ReconcileClaim& claim : own) {
+    if (claim.claim.subject == subject) {
+      maker.Add(claim.claim, claim.measure, claim.scope, own_groups);
+    }
+  }
+  Groups part_groups;
+  if (!own_groups.empty()) {
+    for (const ReconcileClaim& claim : parts) {
+      if (claim.claim.subject != subject) {
+        maker.Add(claim.claim, claim.measure, claim.scope, part_groups);
+      }
+    }
+  }
+  SortGroups(own_groups);
+  SortGroups(part_groups);
+  return ConflictsOfSubject(subject, own_groups, part_groups, context, [&](Found& found) {
+    if (context.copy_claims) {
+      for (const Item* member : found.members) found.conflict.claims.push_back(*member->claim);
+    }
+    return sink(std::move(found.conflict));
+  });
+}
 
 std::vector<Conflict> FindConflicts(const std::vector<Claim>& claims,
                                     const PartOfLinks& part_of) {
@@ -1119,144 +1633,46 @@ std::vector<Conflict> FindConflicts(const std::vector<Claim>& claims,
 
 std::vector<Conflict> FindConflicts(const std::vector<Claim>& claims,
                                     const ReconcileContext& context) {
-  const PartOfLinks& part_of = context.part_of;
-  // Group the comparable claims by subject, kind and unit; sort each group
-  // so that the result does not depend on input order.
-  std::map<std::string, std::vector<Item>> groups;
-  std::unordered_map<std::string, PageSignals> page_signals;
+  // Subject by subject, in order: each subject's conflicts come sorted by
+  // class and id, so the whole result is sorted by subject, class and id.
+  std::map<std::string, std::vector<const Claim*>> by_subject;
   for (const Claim& claim : claims) {
     if (claim.kind == ClaimKind::kDate || claim.subject.empty()) continue;
-    std::optional<FigureInterval> interval = ClaimInterval(claim);
-    if (!interval) continue;
-    Item item;
-    item.claim = &claim;
-    item.interval = *interval;
-    item.measure = MeasureOf(claim);
-    item.scope = ScopeOf(claim);
-    item.stage = StatusStage(claim.status);
-    static const PageInfo kNoPageInfo;
-    auto page = context.pages.find(claim.page_id);
-    item.page = page == context.pages.end() ? nullptr : &page->second;
-    // The page's signals are read once per page, not once per claim.
-    const std::string page_key =
-        claim.page_id != 0 ? std::to_string(claim.page_id) : "url:" + claim.url;
-    auto signals = page_signals.find(page_key);
-    if (signals == page_signals.end()) {
-      signals = page_signals
-                    .emplace(page_key, SignalsOf(claim, item.page ? *item.page : kNoPageInfo))
-                    .first;
-    }
-    item.primary_reason = PrimaryReasonFromSignals(claim, signals->second);
-    if (item.page != nullptr && item.page->copy_of != 0) {
-      item.source_key = "page:" + std::to_string(item.page->copy_of);
-    } else if (claim.page_id != 0) {
-      item.source_key = "page:" + std::to_string(claim.page_id);
-    } else {
-      item.source_key = "url:" + claim.url;
-    }
-    groups[GroupKey(claim)].push_back(std::move(item));
+    by_subject[claim.subject].push_back(&claim);
   }
-  for (auto& [key, items] : groups) {
-    std::sort(items.begin(), items.end(), [](const Item& a, const Item& b) {
-      return std::tie(a.claim->id, a.claim->page_id, a.claim->url) <
-             std::tie(b.claim->id, b.claim->page_id, b.claim->url);
-    });
-    MarkAmbiguous(items);
-  }
-
-  std::vector<Found> conflicts;
-  for (const auto& [key, items] : groups) {
-    std::map<PairClass, std::vector<std::pair<size_t, size_t>>> pairs;
-    for (size_t i = 0; i < items.size(); ++i) {
-      for (size_t j = i + 1; j < items.size(); ++j) {
-        const PairClass pair_class = Classify(items[i], items[j]);
-        if (pair_class != PairClass::kNone) pairs[pair_class].emplace_back(i, j);
-      }
+  const std::map<std::string, std::vector<std::string>> below = SubjectsBelow(context.part_of);
+  // One maker for all subjects: a page's signals come from its first claim
+  // in input order.
+  ItemMaker maker(context);
+  maker.ReadSignals(claims);
+  std::vector<Conflict> result;
+  for (const auto& [subject, own] : by_subject) {
+    Groups own_groups;
+    for (const Claim* claim : own) {
+      maker.Add(*claim, MeasureOf(*claim), ScopeOf(*claim), own_groups);
     }
-    for (const auto& [pair_class, edges] : pairs) {
-      EmitComponents(pair_class, items.front().claim->subject, items, edges, conflicts);
-    }
-  }
-
-  // Part-of links (a company inside a country, a joint venture inside its
-  // parent): a part's figure below the whole's is expected. A part's figure
-  // that exceeds the whole's is a scope conflict; the same figure given to
-  // the part in one page and to the whole in another is an attribution.
-  if (!part_of.parent.empty()) {
-    for (const auto& [key, parts] : groups) {
-      const Claim& sample = *parts.front().claim;
-      for (const std::string& ancestor : Ancestors(sample.subject, part_of)) {
-        Claim probe = sample;
-        probe.subject = ancestor;
-        auto whole_it = groups.find(GroupKey(probe));
-        if (whole_it == groups.end()) continue;
-        for (const Item& whole : whole_it->second) {
-          std::vector<const Item*> exceeding;
-          std::vector<const Item*> same_figure;
-          for (const Item& part : parts) {
-            if (!SameQuestion(part, whole) ||
-                CompareTimes(part.claim->time, whole.claim->time) != TimeMatch::kSame) {
-              continue;
-            }
-            if (PartExceedsWhole(part, whole)) {
-              exceeding.push_back(&part);
-            } else if (PointsEqual(part, whole) && Overlaps(part.interval, whole.interval)) {
-              same_figure.push_back(&part);
-            }
-          }
-          if (!same_figure.empty()) {
-            same_figure.push_back(&whole);
-            Found found = MakeConflict(PairClass::kAttribution, ancestor, same_figure);
-            Conflict& conflict = found.conflict;
-            conflict.key = JoinKey({ancestor, std::string(ClaimKindName(sample.kind)),
-                                    UnitKey(sample), "attributed to " + sample.subject});
-            conflict.id = ConflictId(conflict.conflict_class, conflict.key, conflict.claim_ids);
-            conflicts.push_back(std::move(found));
-          }
-          if (exceeding.empty()) continue;
-          const Item* largest_part = *std::max_element(
-              exceeding.begin(), exceeding.end(),
-              [](const Item* a, const Item* b) { return a->interval.low < b->interval.low; });
-          exceeding.push_back(&whole);
-          std::sort(exceeding.begin(), exceeding.end(), ByPublishedThenId);
-          Found found;
-          Conflict& conflict = found.conflict;
-          conflict.conflict_class = "scope";
-          conflict.severity = "medium";
-          conflict.subject = ancestor;
-          conflict.kind = sample.kind;
-          conflict.key = JoinKey({ancestor, std::string(ClaimKindName(sample.kind)),
-                                  whole.measure, "parts: " + sample.subject});
-          for (const Item* member : exceeding) {
-            found.members.push_back(member->claim);
-            conflict.claim_ids.push_back(member->claim->id);
-          }
-          conflict.explanation = sample.subject + " is part of " + ancestor + ", yet its figure " +
-                                 Figure(*largest_part->claim) + " exceeds the whole's " +
-                                 Figure(*whole.claim) + " (" + Source(*whole.claim) +
-                                 "). One of them is about a different scope or is wrong. "
-                                 "No preference.";
-          conflict.id = ConflictId(conflict.conflict_class, conflict.key, conflict.claim_ids);
-          conflicts.push_back(std::move(found));
+    Groups part_groups;
+    auto parts = below.find(subject);
+    if (parts != below.end() && !own_groups.empty()) {
+      for (const std::string& part : parts->second) {
+        auto part_claims = by_subject.find(part);
+        if (part_claims == by_subject.end()) continue;
+        for (const Claim* claim : part_claims->second) {
+          maker.Add(*claim, MeasureOf(*claim), ScopeOf(*claim), part_groups);
         }
       }
     }
+    SortGroups(own_groups);
+    SortGroups(part_groups);
+    // The emitter never fails here.
+    (void)ConflictsOfSubject(subject, own_groups, part_groups, context, [&](Found& found) {
+      if (context.copy_claims) {
+        for (const Item* member : found.members) found.conflict.claims.push_back(*member->claim);
+      }
+      result.push_back(std::move(found.conflict));
+      return Status::Ok();
+    });
   }
-
-  std::vector<Conflict> result;
-  result.reserve(conflicts.size());
-  for (Found& found : conflicts) {
-    if (found.conflict.kind == ClaimKind::kMoney) {
-      found.conflict.explanation += OtherCurrencyNote(found, groups, context.fx);
-    }
-    if (context.copy_claims) {
-      for (const Claim* claim : found.members) found.conflict.claims.push_back(*claim);
-    }
-    result.push_back(std::move(found.conflict));
-  }
-  std::sort(result.begin(), result.end(), [](const Conflict& a, const Conflict& b) {
-    return std::tie(a.subject, a.conflict_class, a.id) < std::tie(b.subject, b.conflict_class, b.id);
-  });
   return result;
 }
 

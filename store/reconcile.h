@@ -7,6 +7,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <optional>
 #include <string>
@@ -14,6 +15,7 @@
 #include <vector>
 
 #include "base/claim.h"
+#include "base/status.h"
 #include "store/fx.h"
 
 namespace newsclaim::store {
@@ -48,6 +50,12 @@ struct ReconcileContext {
   // False: leave Conflict::claims empty and fill only claim_ids (what the
   // database stores), which saves copying every member claim.
   bool copy_claims = true;
+  // True: classify every pair of claims of a question one by one. The
+  // default classifies claims with equal figures, dates and wording once
+  // per pair of such signatures, which gives the same conflicts in time
+  // linear in the claims when few signatures repeat over many pages (a
+  // story copied by thousands of pages); tests compare the two.
+  bool exhaustive_pairs = false;
 };
 
 // Why `claim`'s page is a primary source for it (the subject's or the
@@ -170,6 +178,34 @@ std::string ScopeOf(const Claim& claim);
 // parenthesised conversion is one amount).
 std::vector<Conflict> FindConflicts(const std::vector<Claim>& claims,
                                     const ReconcileContext& context);
+
+// A live claim as Database::Reconcile hands it to FindSubjectConflicts:
+// MeasureOf and ScopeOf are computed when the claim is read, so that its
+// rule and quote (most of a claim's bytes) need not stay in memory.
+struct ReconcileClaim {
+  Claim claim;          // quote and rule may be empty
+  std::string measure;  // MeasureOf(claim) of the claim as stored
+  std::string scope;    // ScopeOf(claim) of the claim as stored
+};
+
+// For each subject that has parts, the subjects below it through part-of
+// links (those with it among their ancestors), sorted by name.
+std::map<std::string, std::vector<std::string>> SubjectsBelow(const PartOfLinks& part_of);
+
+// The part of FindConflicts that concerns one subject, for reconciling a
+// store too big to hold in memory at once: gives `sink` every conflict
+// whose subject is `subject` (the same conflicts, in the same order, as
+// FindConflicts over all the claims lists for it: by class, then id).
+// `own` must hold every comparable claim of `subject` (claims of other
+// subjects are ignored) and `parts` every claim of the subjects below it
+// (SubjectsBelow; only needed with part-of links, for scope and
+// attribution conflicts). Memory: the items of `own` and `parts` plus one
+// conflict at a time. Returns the first error of `sink`, which stops the
+// search.
+Status FindSubjectConflicts(const std::string& subject, const std::vector<ReconcileClaim>& own,
+                            const std::vector<ReconcileClaim>& parts,
+                            const ReconcileContext& context,
+                            const std::function<Status(Conflict)>& sink);
 
 // FindConflicts with only part-of links: no page information, no FX table.
 std::vector<Conflict> FindConflicts(const std::vector<Claim>& claims,

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <random>
+#include <set>
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
@@ -804,6 +805,205 @@ TEST(FindConflictsTest, WithoutClaimCopiesOnlyIdsAreReturned) {
   EXPECT_EQ(lean[0].id, full[0].id);
   EXPECT_EQ(lean[0].explanation, full[0].explanation);
   EXPECT_THAT(MemberIds(full[0]), ElementsAre("a", "b"));
+}
+
+// Everything a caller sees of a conflict, for comparing two results whole.
+std::string Describe(const Conflict& conflict) {
+  std::string text = conflict.id + "|" + conflict.conflict_class + "|" + conflict.severity + "|" +
+                     conflict.subject + "|" + std::string(ClaimKindName(conflict.kind)) + "|" +
+                     conflict.key + "|" + conflict.explanation + "|" +
+                     conflict.preferred_claim_id + "|";
+  for (const std::string& id : conflict.claim_ids) text += id + ",";
+  for (const Claim& claim : conflict.claims) text += claim.id + "@" + claim.url + ",";
+  return text;
+}
+
+std::vector<std::string> DescribeAll(const std::vector<Conflict>& conflicts) {
+  std::vector<std::string> described;
+  for (const Conflict& conflict : conflicts) described.push_back(Describe(conflict));
+  return described;
+}
+
+// Random claims drawn from small sets of subjects, figures, dates and
+// wordings, many of them repeated on other pages (as copies of one story
+// are), some on pages known only by URL.
+std::vector<Claim> RandomClaims(uint32_t seed) {
+  std::mt19937 random(seed);
+  const auto pick = [&random](const std::vector<std::string>& options) {
+    return options[random() % options.size()];
+  };
+  const int count = 2 + static_cast<int>(random() % 40);
+  const bool by_url = random() % 4 == 0;  // every page known by URL only
+  std::vector<Claim> claims;
+  for (int i = 0; i < count + static_cast<int>(random() % 60); ++i) {
+    if (i >= count) {  // a copy of an earlier claim on another (or the same) page
+      Claim copy = claims[random() % count];
+      copy.id = "copy" + std::to_string(i);
+      const int page = 1 + static_cast<int>(random() % 25);
+      copy.page_id = by_url ? 0 : page;
+      copy.url = "http://example.com/news/" + std::to_string(page) + ".html";
+      claims.push_back(copy);
+      continue;
+    }
+    const int page = 1 + static_cast<int>(random() % 25);
+    ClaimBuilder builder("c" + std::to_string(i));
+    builder.Page(page, pick({"2025-10-01", "2025-11-01", "", "2025-11-20"}));
+    if (by_url) builder.Page(0, pick({"2025-10-01", "2025-11-01"})).Url(
+        "http://example.com/news/" + std::to_string(page) + ".html");
+    builder.Subject(pick({"South Korea", "Samsung Electronics", "Samsung Group", "NVIDIA"}));
+    const double value = std::vector<double>{2000, 10000, 250000, 260000, 3e9}[random() % 5];
+    switch (random() % 5) {
+      case 0: builder.Exact(value, pick({"26万枚", "260,000", "2,000基"})); break;
+      case 1: builder.Approx(value, "約1万基"); break;
+      case 2: builder.AtLeast(value, "25万基以上"); break;
+      case 3: builder.UpTo(value, "up to 260,000"); break;
+      default: builder.Range(value * 0.9, value * 1.1, "2,000-3,000"); break;
+    }
+    switch (random() % 4) {
+      case 0: builder.Money(pick({"USD", "JPY"})).Counterparty(pick({"", "OpenAI"})); break;
+      case 1: builder.Rule(pick({"ja.gpu_count.supply", "en.gpu_count.deploy", "test.gpu_count"}));
+              break;
+      default: break;
+    }
+    builder.Product(pick({"", "", "H100"}));
+    builder.Quote(pick({"", "as a first step", "年間"}) + " " + std::to_string(value));
+    builder.Status(static_cast<ClaimStatus>(random() % 5));
+    if (random() % 3 == 0) {
+      ClaimTime time;
+      time.relation = random() % 2 == 0 ? TimeRelation::kBy : TimeRelation::kDuring;
+      time.range = {pick({"2026-01-01", "2027-01-01"}), pick({"2026-12-31", "2027-12-31"})};
+      builder.Time(time);
+    }
+    claims.push_back(builder.Build());
+  }
+  return claims;
+}
+
+TEST(FindConflictsTest, ComparingBySignatureFindsWhatComparingEveryPairFinds) {
+  ReconcileContext grouped;
+  grouped.part_of.parent = {{"Samsung Electronics", "Samsung Group"},
+                            {"Samsung Group", "South Korea"}};
+  grouped.pages[3].copy_of = 2;
+  grouped.pages[3].copy_of_url = "http://example.com/news/2.html";
+  grouped.pages[5].site_name = "PR Wire";
+  ReconcileContext exhaustive = grouped;
+  exhaustive.exhaustive_pairs = true;
+  int with_conflicts = 0;
+  for (uint32_t seed = 0; seed < 400; ++seed) {
+    const std::vector<Claim> claims = RandomClaims(seed);
+    const std::vector<Conflict> expected = FindConflicts(claims, exhaustive);
+    with_conflicts += expected.empty() ? 0 : 1;
+    ASSERT_EQ(DescribeAll(FindConflicts(claims, grouped)), DescribeAll(expected))
+        << "seed " << seed;
+  }
+  EXPECT_GT(with_conflicts, 200);  // the comparison is not vacuous
+}
+
+TEST(FindConflictsTest, AStoryCopiedByThousandsOfPagesIsOneConflictCountingEveryPage) {
+  // 2,000 pages give 26万枚 and 1,000 others 20万枚: one contradiction with
+  // every page, the figure of more independent pages preferred.
+  std::vector<Claim> claims;
+  for (int page = 1; page <= 3000; ++page) {
+    ClaimBuilder builder("p" + std::to_string(page));
+    builder.Page(page, "2025-11-01").Subject("South Korea");
+    if (page <= 2000) {
+      builder.Exact(260000, "26万枚");
+    } else {
+      builder.Exact(200000, "20万枚");
+    }
+    claims.push_back(builder.Build());
+  }
+  const std::vector<Conflict> conflicts = FindConflicts(claims, PartOfLinks{});
+  ASSERT_THAT(conflicts, SizeIs(1));
+  EXPECT_EQ(conflicts[0].conflict_class, "contradiction");
+  EXPECT_THAT(conflicts[0].claim_ids, SizeIs(3000));
+  EXPECT_THAT(conflicts[0].explanation, HasSubstr("Preferred: 26万枚"));
+  EXPECT_THAT(conflicts[0].explanation, HasSubstr("stated by the most independent pages (2000;"));
+}
+
+TEST(FindConflictsTest, FiguresEqualUpToRoundingErrorShareTheirSupport) {
+  // 1000 and 1000.0000000001 are the same figure (Near): two pages for it
+  // against one for 2000.
+  const std::vector<Claim> claims = {
+      ClaimBuilder("a").Page(1, "2025-11-01").Subject("NVIDIA").Exact(1000, "1,000").Build(),
+      ClaimBuilder("b").Page(2, "2025-11-01").Subject("NVIDIA")
+          .Exact(1000.0000000001, "1,000").Build(),
+      ClaimBuilder("c").Page(3, "2025-11-01").Subject("NVIDIA").Exact(2000, "2,000").Build(),
+  };
+  const std::vector<Conflict> conflicts = FindConflicts(claims, PartOfLinks{});
+  ASSERT_THAT(conflicts, SizeIs(1));
+  EXPECT_THAT(conflicts[0].explanation, HasSubstr("stated by the most independent pages (2;"));
+  EXPECT_NE(conflicts[0].preferred_claim_id, "c");
+}
+
+TEST(FindSubjectConflictsTest, GivesEachSubjectItsShareOfFindConflicts) {
+  ReconcileContext context;
+  context.part_of.parent = {{"Samsung Electronics", "Samsung Group"},
+                            {"Samsung Group", "South Korea"}};
+  const std::map<std::string, std::vector<std::string>> below = SubjectsBelow(context.part_of);
+  EXPECT_THAT(below.at("South Korea"),
+              UnorderedElementsAre("Samsung Electronics", "Samsung Group"));
+  EXPECT_THAT(below.at("Samsung Group"), ElementsAre("Samsung Electronics"));
+  int compared = 0;
+  for (uint32_t seed = 0; seed < 100; ++seed) {
+    const std::vector<Claim> claims = RandomClaims(seed);
+    const std::vector<Conflict> all = FindConflicts(claims, context);
+    std::set<std::string> subjects;
+    for (const Claim& claim : claims) subjects.insert(claim.subject);
+    std::vector<Conflict> by_subject;
+    for (const std::string& subject : subjects) {
+      // As the database hands them over: measure and scope read, quote and
+      // rule dropped.
+      std::vector<ReconcileClaim> own;
+      std::vector<ReconcileClaim> parts;
+      for (const Claim& claim : claims) {
+        ReconcileClaim lean{claim, MeasureOf(claim), ScopeOf(claim)};
+        lean.claim.quote.clear();
+        lean.claim.rule.clear();
+        const std::vector<std::string>& subjects_below =
+            below.count(subject) ? below.at(subject) : std::vector<std::string>{};
+        if (claim.subject == subject) {
+          own.push_back(lean);
+        } else if (std::count(subjects_below.begin(), subjects_below.end(), claim.subject)) {
+          parts.push_back(lean);
+        }
+      }
+      ASSERT_TRUE(FindSubjectConflicts(subject, own, parts, context, [&](Conflict conflict) {
+                    EXPECT_EQ(conflict.subject, subject);
+                    by_subject.push_back(std::move(conflict));
+                    return Status::Ok();
+                  }).ok());
+    }
+    // The full claims are compared with the lean ones: drop the quotes and
+    // rules that FindConflicts' copies carry.
+    std::vector<Conflict> expected = all;
+    for (Conflict& conflict : expected) {
+      for (Claim& claim : conflict.claims) claim.quote.clear(), claim.rule.clear();
+    }
+    compared += static_cast<int>(expected.size());
+    ASSERT_EQ(DescribeAll(by_subject), DescribeAll(expected)) << "seed " << seed;
+  }
+  EXPECT_GT(compared, 100);
+}
+
+TEST(FindSubjectConflictsTest, StopsAtTheSinksFirstError) {
+  const auto nvidia = [](std::string id, int64_t page) {
+    return std::move(ClaimBuilder(std::move(id)).Page(page, "2025-11-01").Subject("NVIDIA"));
+  };
+  const std::vector<ReconcileClaim> own = {
+      {nvidia("a", 1).Exact(1000, "1,000").Build(), "", ""},
+      {nvidia("b", 2).Exact(2000, "2,000").Build(), "", ""},
+      {nvidia("c", 3).AtLeast(1500, "1,500+").Build(), "", ""},
+  };
+  int calls = 0;
+  const Status status = FindSubjectConflicts("NVIDIA", own, {}, ReconcileContext{},
+                                             [&calls](Conflict) {
+                                               ++calls;
+                                               return InternalError("disk full");
+                                             });
+  EXPECT_FALSE(status.ok());
+  EXPECT_EQ(status.message(), "disk full");
+  EXPECT_EQ(calls, 1);
 }
 
 }  // namespace

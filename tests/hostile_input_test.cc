@@ -208,7 +208,9 @@ class HostileIngestTest : public ::testing::Test {
     ASSERT_THAT(outcome.exit_code, AnyOf(Eq(0), Eq(1))) << outcome.log;
 
     EXPECT_EQ(Rows(db, "PRAGMA integrity_check"), std::vector<std::string>{"ok"});
-    const int64_t failures = Count(db, "SELECT count(*) FROM failures");
+    // A "warning" row (a page read only in part, such as a binary file past
+    // the figure limit) records a page that was stored: not a failure.
+    const int64_t failures = Count(db, "SELECT count(*) FROM failures WHERE stage <> 'warning'");
     EXPECT_EQ(Count(db, "SELECT count(*) FROM v_failures WHERE trim(reason) = '' OR "
                         "trim(stage) = ''"),
               0)
