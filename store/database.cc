@@ -1158,7 +1158,10 @@ StatusOr<StoreStats> Database::Stats() {
   ASSIGN_OR_RETURN(stats.claims, impl_->IntQuery("SELECT count(*) FROM claims WHERE live = 1"));
   ASSIGN_OR_RETURN(stats.superseded_claims,
                    impl_->IntQuery("SELECT count(*) FROM claims WHERE live = 0"));
-  ASSIGN_OR_RETURN(stats.failures, impl_->IntQuery("SELECT count(*) FROM failures"));
+  ASSIGN_OR_RETURN(stats.failures,
+                   impl_->IntQuery("SELECT count(*) FROM failures WHERE stage <> 'warning'"));
+  ASSIGN_OR_RETURN(stats.warnings,
+                   impl_->IntQuery("SELECT count(*) FROM failures WHERE stage = 'warning'"));
   ASSIGN_OR_RETURN(stats.conflicts,
                    impl_->IntQuery("SELECT count(*) FROM conflicts WHERE stale = 0"));
   ASSIGN_OR_RETURN(stats.open_conflicts,

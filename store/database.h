@@ -72,7 +72,8 @@ struct StoreStats {
   int64_t pages = 0;
   int64_t claims = 0;             // live
   int64_t superseded_claims = 0;  // kept as history
-  int64_t failures = 0;
+  int64_t failures = 0;           // rows of `failures` but warnings
+  int64_t warnings = 0;           // stage "warning": a document used, but in part
   int64_t conflicts = 0;          // current (not stale)
   int64_t open_conflicts = 0;     // current and not closed by a review
   int64_t reviews = 0;

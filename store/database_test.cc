@@ -249,6 +249,17 @@ TEST_F(DatabaseTest, ReplaceClaimsSupersedesChangedAndVanishedClaimsWithoutDelet
   EXPECT_EQ(stats->superseded_claims, 2);
 }
 
+TEST_F(DatabaseTest, StatsCountWarningsApartFromFailures) {
+  Database db = OpenOrDie();
+  ASSERT_TRUE(db.RecordFailure("http://example.com/a", "fetch", "HTTP 404").ok());
+  ASSERT_TRUE(db.RecordFailure("http://example.com/b", "warning", "more than 5000 figures").ok());
+  ASSERT_TRUE(db.RecordFailure("http://example.com/c", "warning", "feed cut off").ok());
+  StatusOr<StoreStats> stats = db.Stats();
+  ASSERT_TRUE(stats.ok());
+  EXPECT_EQ(stats->failures, 1);
+  EXPECT_EQ(stats->warnings, 2);
+}
+
 TEST_F(DatabaseTest, ClaimsWithoutIdGetAStableOne) {
   Database db = OpenOrDie();
   Claim claim = KoreaExact("");

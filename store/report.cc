@@ -227,7 +227,10 @@ std::map<std::string, std::vector<const Conflict*>> BySubject(
 std::string StatsLine(const StoreStats& stats) {
   std::string line = std::to_string(stats.pages) + " pages, " + std::to_string(stats.claims) +
                      " live claims (" + std::to_string(stats.superseded_claims) +
-                     " superseded), " + std::to_string(stats.failures) + " failures; " +
+                     " superseded), " + std::to_string(stats.failures) + " failures" +
+                     (stats.warnings > 0 ? ", " + std::to_string(stats.warnings) + " warnings"
+                                         : std::string()) +
+                     "; " +
                      std::to_string(stats.conflicts) + " conflicts (" +
                      std::to_string(stats.open_conflicts) + " open)";
   if (!stats.conflicts_by_class.empty()) {
@@ -914,6 +917,7 @@ std::string RenderJson(const std::vector<Conflict>& conflicts, const StoreStats&
       {"claims", stats.claims},
       {"superseded_claims", stats.superseded_claims},
       {"failures", stats.failures},
+      {"warnings", stats.warnings},
       {"conflicts", stats.conflicts},
       {"open_conflicts", stats.open_conflicts},
       {"reviews", stats.reviews},

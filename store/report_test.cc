@@ -360,6 +360,19 @@ TEST(JsonReportTest, HasStatsSubjectsAndContractConflicts) {
   EXPECT_TRUE(conflict["claims"][0]["quote_url"].is_null());  // javascript: page
 }
 
+TEST(ReportStatsTest, CountsWarningsApartFromFailures) {
+  StoreStats stats = SomeStats();
+  stats.failures = 3;
+  const std::string md = RenderReport({}, stats, ReportFormat::kMarkdown);
+  EXPECT_THAT(md, HasSubstr("(0 superseded), 3 failures; 1 conflicts"));
+  stats.warnings = 2;
+  EXPECT_THAT(RenderReport({}, stats, ReportFormat::kMarkdown),
+              HasSubstr("(0 superseded), 3 failures, 2 warnings; 1 conflicts"));
+  const nlohmann::json root = nlohmann::json::parse(RenderReport({}, stats, ReportFormat::kJson));
+  EXPECT_EQ(root["stats"]["failures"], 3);
+  EXPECT_EQ(root["stats"]["warnings"], 2);
+}
+
 TEST(JsonReportTest, KeepsEveryContractFieldAndOnlyAddsOthers) {
   const std::set<std::string> conflict_fields = {"id", "class", "severity", "status", "subject",
                                                  "kind", "key", "explanation", "preferred",
