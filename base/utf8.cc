@@ -10,6 +10,42 @@ int Utf8SequenceLength(unsigned char lead) {
   return 1;
 }
 
+int WellFormedUtf8Length(std::string_view text, size_t i) {
+  const auto* bytes = reinterpret_cast<const unsigned char*>(text.data());
+  const unsigned char lead = bytes[i];
+  if (lead < 0x80) return 1;
+  int length = 0;
+  unsigned char low = 0x80, high = 0xBF;  // allowed range of the second byte
+  if (lead >= 0xC2 && lead <= 0xDF) {
+    length = 2;
+  } else if (lead >= 0xE0 && lead <= 0xEF) {
+    length = 3;
+    if (lead == 0xE0) low = 0xA0;  // overlong
+    if (lead == 0xED) high = 0x9F;  // surrogates
+  } else if (lead >= 0xF0 && lead <= 0xF4) {
+    length = 4;
+    if (lead == 0xF0) low = 0x90;  // overlong
+    if (lead == 0xF4) high = 0x8F;  // past U+10FFFF
+  } else {
+    return 0;
+  }
+  if (text.size() - i < static_cast<size_t>(length)) return 0;
+  if (bytes[i + 1] < low || bytes[i + 1] > high) return 0;
+  for (int k = 2; k < length; ++k) {
+    if ((bytes[i + k] & 0xC0) != 0x80) return 0;
+  }
+  return length;
+}
+
+bool IsWellFormedUtf8(std::string_view text) {
+  for (size_t i = 0; i < text.size();) {
+    const int length = WellFormedUtf8Length(text, i);
+    if (length == 0) return false;
+    i += static_cast<size_t>(length);
+  }
+  return true;
+}
+
 namespace {
 
 // Advances over one code point starting at `i`, never past the end.

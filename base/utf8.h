@@ -14,6 +14,16 @@ namespace newsclaim {
 // stray continuation or invalid byte.
 int Utf8SequenceLength(unsigned char lead);
 
+// Length of the well-formed UTF-8 sequence (RFC 3629 section 4) that
+// starts at text[i], 1 to 4; 0 when the bytes there are not one: a stray
+// continuation or invalid lead byte, a bad continuation byte, an overlong
+// form, a surrogate, a code point past U+10FFFF, or a sequence cut short by
+// the end of `text`. Requires i < text.size().
+int WellFormedUtf8Length(std::string_view text, size_t i);
+
+// Whether all of `text` is well-formed UTF-8.
+bool IsWellFormedUtf8(std::string_view text);
+
 // Number of code points in `text`.
 int64_t CodePointCount(std::string_view text);
 

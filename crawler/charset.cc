@@ -41,6 +41,8 @@
 #include <unordered_map>
 #include <vector>
 
+#include "base/utf8.h"
+
 namespace newsclaim::crawler {
 namespace {
 
@@ -287,26 +289,9 @@ bool IsValidUtf8(std::string_view bytes, bool* has_non_ascii) {
       continue;
     }
     *has_non_ascii = true;
-    int length;
-    unsigned char lo = 0x80, hi = 0xBF;  // allowed range of the second byte
-    if (c >= 0xC2 && c <= 0xDF) {
-      length = 2;
-    } else if (c >= 0xE0 && c <= 0xEF) {
-      length = 3;
-      if (c == 0xE0) lo = 0xA0;
-      if (c == 0xED) hi = 0x9F;
-    } else if (c >= 0xF0 && c <= 0xF4) {
-      length = 4;
-      if (c == 0xF0) lo = 0x90;
-      if (c == 0xF4) hi = 0x8F;
-    } else {
-      return false;
-    }
-    if (end - p < length) return false;
-    if (p[1] < lo || p[1] > hi) return false;
-    for (int i = 2; i < length; ++i) {
-      if ((p[i] & 0xC0) != 0x80) return false;
-    }
+    const int length = WellFormedUtf8Length(
+        bytes, static_cast<size_t>(p - reinterpret_cast<const unsigned char*>(bytes.data())));
+    if (length == 0) return false;
     p += length;
   }
   return true;

@@ -12,6 +12,7 @@
 #include <utility>
 
 #include "base/hash.h"
+#include "base/utf8.h"
 #include "crawler/charset.h"
 #include "crawler/feeds.h"
 #include "crawler/robots.h"
@@ -70,41 +71,6 @@ bool IsFeedType(std::string_view content_type) {
          type == "application/rdf+xml" || type == "application/feed+json";
 }
 
-// RFC 3629 well-formedness (no overlongs, surrogates or code points past
-// U+10FFFF).
-bool IsValidUtf8(std::string_view text) {
-  const auto* bytes = reinterpret_cast<const unsigned char*>(text.data());
-  const size_t size = text.size();
-  for (size_t i = 0; i < size;) {
-    const unsigned char lead = bytes[i];
-    if (lead < 0x80) {
-      ++i;
-      continue;
-    }
-    size_t length = 0;
-    unsigned char low = 0x80, high = 0xBF;  // allowed range of the second byte
-    if (lead >= 0xC2 && lead <= 0xDF) {
-      length = 2;
-    } else if (lead >= 0xE0 && lead <= 0xEF) {
-      length = 3;
-      if (lead == 0xE0) low = 0xA0;
-      if (lead == 0xED) high = 0x9F;
-    } else if (lead >= 0xF0 && lead <= 0xF4) {
-      length = 4;
-      if (lead == 0xF0) low = 0x90;
-      if (lead == 0xF4) high = 0x8F;
-    } else {
-      return false;
-    }
-    if (i + length > size || bytes[i + 1] < low || bytes[i + 1] > high) return false;
-    for (size_t k = 2; k < length; ++k) {
-      if ((bytes[i + k] & 0xC0) != 0x80) return false;
-    }
-    i += length;
-  }
-  return true;
-}
-
 // The Content-Type to decode a page with. WHATWG lets the HTTP charset win
 // over the document's own <meta>; but a server-wide "charset=utf-8" on a
 // legacy page is a common lie, and then the bytes settle it: when the
@@ -114,7 +80,7 @@ bool IsValidUtf8(std::string_view text) {
 std::string ContentTypeForDecoding(const std::string& content_type, std::string_view bytes) {
   if (CharsetFromContentType(content_type) != "utf-8") return content_type;
   const std::string meta = PrescanMetaCharset(bytes);
-  if (meta.empty() || meta == "utf-8" || IsValidUtf8(bytes)) return content_type;
+  if (meta.empty() || meta == "utf-8" || IsWellFormedUtf8(bytes)) return content_type;
   return MediaType(content_type);
 }
 

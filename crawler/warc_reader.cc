@@ -788,13 +788,11 @@ StatusOr<HttpResponse> ParseHttpResponse(std::string_view block) {
   return response;
 }
 
-}  // namespace
-
 // RFC 9112 section 7.1. A body whose first line is no chunk size was
 // de-chunked by its writer, header notwithstanding: taken as it is. A body
 // that ends after a complete chunk without the last-chunk is accepted (the
 // data is all there); one that breaks inside a chunk is not.
-StatusOr<std::string> DechunkHttpBody(std::string_view body) {
+StatusOr<std::string> Dechunk(std::string_view body) {
   std::string out;
   size_t pos = 0;
   bool first = true;
@@ -837,7 +835,13 @@ StatusOr<std::string> DechunkHttpBody(std::string_view body) {
   }
 }
 
-namespace {
+// The payload of a parsed response: its body without the transfer coding.
+StatusOr<std::string> PayloadOf(const HttpResponse& response) {
+  if (ToLower(response.Header("Transfer-Encoding")).find("chunked") != std::string::npos) {
+    return Dechunk(response.body);
+  }
+  return std::string(response.body);
+}
 
 // Inflates `data` with zlib `window_bits` (15+16 gzip, 15 zlib, -15 raw
 // deflate), stopping as soon as the output passes the limit.
@@ -970,12 +974,9 @@ Conversion PageFromRecord(const WarcRecord& record, const std::string& path) {
     page.etag = parsed->Header("ETag");
     page.last_modified = parsed->Header("Last-Modified");
 
-    body = std::string(parsed->body);
-    if (ToLower(parsed->Header("Transfer-Encoding")).find("chunked") != std::string::npos) {
-      StatusOr<std::string> dechunked = DechunkHttpBody(body);
-      if (!dechunked.ok()) return Failed(dechunked.status().message());
-      body = std::move(*dechunked);
-    }
+    StatusOr<std::string> payload = PayloadOf(*parsed);
+    if (!payload.ok()) return Failed(payload.status().message());
+    body = std::move(*payload);
     StatusOr<std::string> decoded =
         ContentDecode(std::move(body), parsed->Header("Content-Encoding"));
     if (!decoded.ok()) return Failed(decoded.status().message());
@@ -1008,6 +1009,11 @@ Conversion PageFromRecord(const WarcRecord& record, const std::string& path) {
 }
 
 }  // namespace
+
+StatusOr<std::string> HttpPayload(std::string_view http_response) {
+  ASSIGN_OR_RETURN(HttpResponse parsed, ParseHttpResponse(http_response));
+  return PayloadOf(parsed);
+}
 
 Status ReadWarcPages(
     const std::filesystem::path& path, const std::function<Status(Page)>& on_page,

@@ -127,11 +127,14 @@ inline constexpr size_t kMaxWarcPageBodyBytes = 10 * 1024 * 1024;
 //    failures naming the URL.
 //  - Our own writer's records hold decoded bodies with Content-Encoding
 //    renamed X-Archive-Orig-Content-Encoding, so nothing is decoded twice.
-// An HTTP/1.1 chunked body de-chunked (RFC 9112 section 7.1). A body whose
-// first line is no chunk size was de-chunked by its writer and is returned
-// as it is; one that ends after a complete chunk without the last-chunk is
-// accepted; one that breaks inside a chunk is a Corruption error.
-StatusOr<std::string> DechunkHttpBody(std::string_view body);
+// The payload of an HTTP response message (head and body, as a WARC
+// response record holds it): the body without its transfer coding (WARC 1.1
+// section 5.9; RFC 9112 section 7.1), content coding kept. A chunked body
+// whose first line is no chunk size was de-chunked by its writer and is
+// returned as it is; one that ends after a complete chunk without the
+// last-chunk is accepted. Corruption when the head does not parse or a
+// chunk breaks.
+StatusOr<std::string> HttpPayload(std::string_view http_response);
 
 Status ReadWarcPages(
     const std::filesystem::path& path, const std::function<Status(Page)>& on_page,

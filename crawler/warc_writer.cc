@@ -186,26 +186,6 @@ std::string BuildRecord(const std::vector<std::pair<std::string, std::string>>& 
   return record;
 }
 
-// Whether an HTTP/1.1 head says Transfer-Encoding: chunked.
-bool HasChunkedTransferEncoding(std::string_view head) {
-  size_t start = 0;
-  while (start < head.size()) {
-    size_t end = head.find('\n', start);
-    if (end == std::string_view::npos) end = head.size();
-    const std::string_view line = head.substr(start, end - start);
-    start = end + 1;
-    const size_t colon = line.find(':');
-    if (colon == std::string_view::npos ||
-        !EqualsNoCase(line.substr(0, colon), "transfer-encoding")) {
-      continue;
-    }
-    for (size_t i = colon + 1; i + 7 <= line.size(); ++i) {
-      if (EqualsNoCase(line.substr(i, 7), "chunked")) return true;
-    }
-  }
-  return false;
-}
-
 }  // namespace
 
 std::string WarcSha1Digest(std::string_view data) {
@@ -359,11 +339,8 @@ StatusOr<WarcLocation> WarcWriter::WriteOneExchange(const std::string& url,
     // section 5.9); a body cut short or broken gets no payload digest.
     if (hop.body_truncated) {
       fields.emplace_back("WARC-Truncated", "length");
-    } else if (HasChunkedTransferEncoding(hop.response_head)) {
-      StatusOr<std::string> payload = DechunkHttpBody(hop.raw_body);
-      if (payload.ok()) fields.emplace_back("WARC-Payload-Digest", WarcSha1Digest(*payload));
-    } else {
-      fields.emplace_back("WARC-Payload-Digest", WarcSha1Digest(hop.raw_body));
+    } else if (StatusOr<std::string> payload = HttpPayload(http_response); payload.ok()) {
+      fields.emplace_back("WARC-Payload-Digest", WarcSha1Digest(*payload));
     }
     RETURN_IF_ERROR(
         AppendRecord(BuildRecord(fields, "application/http;msgtype=response", http_response))

@@ -44,33 +44,23 @@ constexpr int64_t kMaxTextBytes = 4 << 20;
 
 constexpr std::string_view kReplacementCharacter = "\xEF\xBF\xBD";  // U+FFFD
 
-// Decodes the code point at s[i]; sets `len`. An ill-formed sequence (RFC
-// 3629: a stray continuation or invalid lead byte, a bad continuation, an
-// overlong form, a surrogate, past U+10FFFF, cut short) decodes as U+FFFD
-// with length 1 and sets *invalid. gumbo hands over such bytes: it writes
+// Decodes the code point at s[i]; sets `len`. An ill-formed sequence
+// (WellFormedUtf8Length is 0) decodes as U+FFFD with length 1 and sets
+// *invalid. gumbo hands over such bytes: it writes
 // an overflowed numeric reference such as "&#xFFFFFFF3" as one raw byte.
 char32_t DecodeAt(std::string_view s, size_t i, int& len, bool* invalid = nullptr) {
-  const unsigned char c = s[i];
-  if (invalid != nullptr) *invalid = false;
-  len = 1;
-  if (c < 0x80) return c;
-  const int need = Utf8SequenceLength(c);
-  if (need > 1 && c >= 0xC2 && c <= 0xF4 && i + need <= s.size()) {
-    char32_t cp = c & (0xFF >> (need + 1));
-    bool ok = true;
-    for (int k = 1; k < need && ok; ++k) {
-      const unsigned char next = static_cast<unsigned char>(s[i + k]);
-      ok = (next & 0xC0) == 0x80;
-      cp = (cp << 6) | (next & 0x3F);
-    }
-    const char32_t min = need == 2 ? 0x80 : need == 3 ? 0x800 : 0x10000;
-    if (ok && cp >= min && cp <= 0x10FFFF && !(cp >= 0xD800 && cp <= 0xDFFF)) {
-      len = need;
-      return cp;
-    }
+  const int well_formed = WellFormedUtf8Length(s, i);
+  if (invalid != nullptr) *invalid = well_formed == 0;
+  if (well_formed == 0) {
+    len = 1;
+    return 0xFFFD;
   }
-  if (invalid != nullptr) *invalid = true;
-  return 0xFFFD;
+  len = well_formed;
+  const unsigned char lead = s[i];
+  if (len == 1) return lead;
+  char32_t cp = lead & (0xFF >> (len + 1));
+  for (int k = 1; k < len; ++k) cp = (cp << 6) | (static_cast<unsigned char>(s[i + k]) & 0x3F);
+  return cp;
 }
 
 // The last code point of `s` (0 when empty).

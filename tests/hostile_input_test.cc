@@ -545,41 +545,10 @@ TEST(HostileSentenceTest, APagePastTheFigureLimitIsStoredWithAWarningRow) {
 
 // ---- crawl limits at their edges ---------------------------------------------------
 
-class LimitServer {
+// tests/testdata/hardening/serve_limits.py.
+class LimitServer : public ScriptServer {
  public:
-  LimitServer() {
-    int out[2];
-    if (pipe(out) != 0) return;
-    pid_ = fork();
-    if (pid_ == 0) {
-      dup2(out[1], 1);
-      close(out[0]);
-      close(out[1]);
-      const std::string script = SourceDir() + "/tests/testdata/hardening/serve_limits.py";
-      execlp("python3", "python3", script.c_str(), nullptr);
-      _exit(127);
-    }
-    close(out[1]);
-    std::string line;
-    char c;
-    while (read(out[0], &c, 1) == 1 && c != '\n') line += c;
-    close(out[0]);
-    port_ = std::atoi(line.c_str());
-  }
-  ~LimitServer() {
-    if (pid_ > 0) {
-      kill(pid_, SIGTERM);
-      waitpid(pid_, nullptr, 0);
-    }
-  }
-  int port() const { return port_; }
-  std::string Url(const std::string& path) const {
-    return "http://127.0.0.1:" + std::to_string(port_) + path;
-  }
-
- private:
-  pid_t pid_ = -1;
-  int port_ = 0;
+  LimitServer() : ScriptServer(SourceDir() + "/tests/testdata/hardening/serve_limits.py", {}) {}
 };
 
 class CrawlLimitTest : public ::testing::Test {

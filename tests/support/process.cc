@@ -172,32 +172,37 @@ pid_t SpawnProcess(const std::vector<std::string>& argv, int out_fd,
   return rc == 0 ? pid : -1;
 }
 
-LoggingHttpServer::LoggingHttpServer(const std::string& directory, const std::string& log,
-                                     int delay_ms, const std::string& err_path)
-    : log_(log) {
+ScriptServer::ScriptServer(const std::string& script, const std::vector<std::string>& args,
+                           const std::string& err_path) {
   int out[2];
   if (pipe(out) != 0) return;
-  pid_ = SpawnProcess({"python3", SourceDir() + "/tests/testdata/resume/serve.py", directory,
-                       log, std::to_string(delay_ms)},
-                      out[1], err_path);
+  std::vector<std::string> argv = {"python3", script};
+  argv.insert(argv.end(), args.begin(), args.end());
+  pid_ = SpawnProcess(argv, out[1], err_path);
   close(out[1]);
   std::string line;
   char c;
-  while (read(out[0], &c, 1) == 1 && c != '\n') line += c;
+  while (pid_ > 0 && read(out[0], &c, 1) == 1 && c != '\n') line += c;
   close(out[0]);
   port_ = std::atoi(line.c_str());
 }
 
-LoggingHttpServer::~LoggingHttpServer() {
+ScriptServer::~ScriptServer() {
   if (pid_ > 0) {
     kill(pid_, SIGTERM);
     waitpid(pid_, nullptr, 0);
   }
 }
 
-std::string LoggingHttpServer::Url(const std::string& path) const {
+std::string ScriptServer::Url(const std::string& path) const {
   return "http://127.0.0.1:" + std::to_string(port_) + path;
 }
+
+LoggingHttpServer::LoggingHttpServer(const std::string& directory, const std::string& log,
+                                     int delay_ms, const std::string& err_path)
+    : ScriptServer(SourceDir() + "/tests/testdata/resume/serve.py",
+                   {directory, log, std::to_string(delay_ms)}, err_path),
+      log_(log) {}
 
 std::vector<std::string> LoggingHttpServer::Requests() const {
   std::vector<std::string> paths;

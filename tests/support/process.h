@@ -43,28 +43,40 @@ class LocalHttpServer {
 // (-1: inherited), stderr appended to `err_path`. The pid, or -1.
 pid_t SpawnProcess(const std::vector<std::string>& argv, int out_fd, const std::string& err_path);
 
-// tests/testdata/resume/serve.py serving `directory` on a free loopback
-// port, `delay_ms` late on each request, writing each request's path to
-// `log` (one line each) and its errors to `err_path`; stopped when this
-// object goes away.
-class LoggingHttpServer {
+// python3 `script` `args`..., a test server on 127.0.0.1 that prints its
+// port on its first stdout line; its stderr is appended to `err_path`.
+// Stopped (SIGTERM, then wait) when this object goes away; port() is 0 when
+// it did not start.
+class ScriptServer {
  public:
-  LoggingHttpServer(const std::string& directory, const std::string& log, int delay_ms,
-                    const std::string& err_path);
-  ~LoggingHttpServer();
-  LoggingHttpServer(const LoggingHttpServer&) = delete;
-  LoggingHttpServer& operator=(const LoggingHttpServer&) = delete;
+  ScriptServer(const std::string& script, const std::vector<std::string>& args,
+               const std::string& err_path = "/dev/null");
+  ~ScriptServer();
+  ScriptServer(const ScriptServer&) = delete;
+  ScriptServer& operator=(const ScriptServer&) = delete;
 
   int port() const { return port_; }
   // "http://127.0.0.1:PORT" + path.
   std::string Url(const std::string& path) const;
+
+ private:
+  pid_t pid_ = -1;
+  int port_ = 0;
+};
+
+// tests/testdata/resume/serve.py serving `directory` on a free loopback
+// port, `delay_ms` late on each request, writing each request's path to
+// `log` (one line each) and its errors to `err_path`.
+class LoggingHttpServer : public ScriptServer {
+ public:
+  LoggingHttpServer(const std::string& directory, const std::string& log, int delay_ms,
+                    const std::string& err_path);
+
   // Every request path so far, in arrival order.
   std::vector<std::string> Requests() const;
 
  private:
   std::string log_;
-  pid_t pid_ = -1;
-  int port_ = 0;
 };
 
 // A fresh temporary directory, removed with everything in it at the end.
